@@ -1,0 +1,122 @@
+"""Turning imported works into archive works, one transaction per file."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fanshelf.accounts.models import User
+from fanshelf.imports.readers import ImportedWork, ImportProblem, read_bytes
+from fanshelf.tags.defaults import ARCHIVE_WARNINGS, RATINGS
+from fanshelf.works.models import Work
+from fanshelf.works.services import ChapterText, post_work
+
+SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".json"}
+# AO3's own choices for works whose file says nothing: not rated, no warning chosen.
+DEFAULT_RATING = RATINGS[0]
+DEFAULT_WARNING = ARCHIVE_WARNINGS[0]
+NO_FANDOM = "No Fandom"
+
+
+@dataclass
+class ImportDefaults:
+    """Tags to use where a file says nothing, chosen by the person importing."""
+
+    fandoms: tuple[str, ...] = ()
+    rating: str = ""
+
+
+def files_in(paths: list[Path]) -> Iterator[Path]:
+    """Every file named, and every supported file inside each folder named, sorted."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        else:
+            yield path
+
+
+def _tags_for(imported: ImportedWork, defaults: ImportDefaults) -> dict[str, list[str]]:
+    tags = {key: list(value) for key, value in imported.tags.items()}
+    tags["rating"] = tags.get("rating") or [defaults.rating or DEFAULT_RATING]
+    tags["warning"] = tags.get("warning") or [DEFAULT_WARNING]
+    tags["fandom"] = tags.get("fandom") or list(defaults.fandoms) or [NO_FANDOM]
+    return tags
+
+
+@transaction.atomic
+def create_work(
+    imported: ImportedWork,
+    *,
+    user: User,
+    pseud: str | None = None,
+    as_draft: bool = False,
+    defaults: ImportDefaults | None = None,
+) -> Work:
+    """Post (or save as a draft) one imported work for ``user``."""
+    defaults = defaults or ImportDefaults()
+    chapter_count = len(imported.chapters)
+    expected = imported.expected_chapters
+    if expected is not None and expected < chapter_count:
+        expected = chapter_count
+    return post_work(
+        user=user,
+        pseud=pseud,
+        title=imported.title,
+        summary=imported.summary_html,
+        notes=imported.notes_html,
+        end_notes=imported.end_notes_html,
+        language=imported.language,
+        series=imported.series,
+        tags=_tags_for(imported, defaults),
+        expected_chapters=expected,
+        restricted=imported.restricted,
+        anonymous=imported.anonymous,
+        comment_policy=imported.comment_policy,
+        source=imported.source,
+        state=Work.State.DRAFT if as_draft or imported.state == "draft" else Work.State.POSTED,
+        published_at=imported.published_at,
+        chapters=[
+            ChapterText(
+                body=chapter.body_html,
+                title=chapter.title,
+                summary=chapter.summary_html,
+                notes=chapter.notes_html,
+                end_notes=chapter.end_notes_html,
+                published_at=chapter.published_at,
+            )
+            for chapter in imported.chapters
+        ],
+    )
+
+
+def import_file(
+    path: Path,
+    *,
+    user: User,
+    pseud: str | None = None,
+    as_draft: bool = False,
+    defaults: ImportDefaults | None = None,
+) -> list[Work]:
+    """Import every work in one file, all or none; ImportProblem says why not."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportProblem(_("cannot read it (%(reason)s)") % {"reason": error.strerror}) from None
+    imported_works = read_bytes(data, name=path.name)
+    try:
+        with transaction.atomic():
+            return [
+                create_work(imported, user=user, pseud=pseud, as_draft=as_draft, defaults=defaults)
+                for imported in imported_works
+            ]
+    except ValidationError as error:
+        reasons = "; ".join(
+            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
+            for field, messages in error.message_dict.items()
+        )
+        raise ImportProblem(reasons) from None

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from fanshelf.accounts.views import sign_up
+from fanshelf.core.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("works/", include("fanshelf.works.urls")),
+    path("users/", include("fanshelf.accounts.urls")),
+    path("signup/", sign_up, name="sign_up"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("fanshelf.api.urls")),
+]

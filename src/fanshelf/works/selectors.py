@@ -1,0 +1,58 @@
+"""Read paths for works: what a given viewer may see, fetched without N+1 queries."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from fanshelf.works.models import Chapter, Creatorship, Work
+
+
+def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
+    """Prefetch what ``works/_blurb.html`` shows: creators and tags."""
+    return works.prefetch_related(
+        Prefetch(
+            "creatorships",
+            queryset=Creatorship.objects.select_related("pseud__user"),
+        ),
+        "tags",
+    ).select_related("series")
+
+
+def visible_works(viewer) -> QuerySet[Work]:
+    """Works ``viewer`` may read: posted ones (restricted only for users) and their own."""
+    posted = Q(state=Work.State.POSTED)
+    if not getattr(viewer, "is_authenticated", False):
+        return Work.objects.filter(posted, restricted=False)
+    return Work.objects.filter(posted | Q(creatorships__pseud__user=viewer)).distinct()
+
+
+def recent_works(*, viewer, limit: int = 20) -> QuerySet[Work]:
+    """The newest posted works this viewer may see, newest update first."""
+    works = visible_works(viewer).filter(state=Work.State.POSTED)
+    return with_blurb_data(works.order_by("-revised_at", "-pk"))[:limit]
+
+
+def works_by_user(*, owner, viewer) -> QuerySet[Work]:
+    """A user's works for their works page; anonymous works only for the owner."""
+    works = visible_works(viewer).filter(creatorships__pseud__user=owner)
+    if viewer != owner:
+        works = works.filter(anonymous=False)
+    return with_blurb_data(works.distinct().order_by("-revised_at", "-created_at", "-pk"))
+
+
+def work_for_reader(*, work_id: int, viewer) -> Work:
+    """The work if ``viewer`` may read it; raises ``Work.DoesNotExist`` otherwise."""
+    return with_blurb_data(visible_works(viewer)).get(pk=work_id)
+
+
+def chapters_for_reader(*, work: Work, viewer) -> list[Chapter]:
+    """The chapters ``viewer`` may read, in order: creators also see drafts."""
+    chapters = work.chapters.order_by("position")
+    if not is_creator_cached(viewer, work):
+        chapters = chapters.filter(state=Chapter.State.POSTED)
+    return list(chapters)
+
+
+def is_creator_cached(viewer, work: Work) -> bool:
+    """Whether ``viewer`` created ``work``, using prefetched creatorships."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    return any(c.pseud.user_id == viewer.pk for c in work.creatorships.all())

@@ -1,0 +1,267 @@
+"""Pages for reading, posting and editing works. Each parses, calls a service, renders."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fanshelf.works import selectors, services
+from fanshelf.works.forms import ChapterForm, EditWorkForm, NewWorkForm, initial_for_work
+from fanshelf.works.models import Chapter, Work
+
+
+def _readable_work(request, work_id: int) -> Work:
+    try:
+        return selectors.work_for_reader(work_id=work_id, viewer=request.user)
+    except Work.DoesNotExist:
+        raise Http404(_("This work does not exist, or you cannot see it.")) from None
+
+
+def _own_work(request, work_id: int) -> Work:
+    work = _readable_work(request, work_id)
+    if not selectors.is_creator_cached(request.user, work):
+        raise PermissionDenied(_("Only the work's creators can change it."))
+    return work
+
+
+def _reading_context(request, work: Work, chapters: list[Chapter], shown: list[Chapter]) -> dict:
+    return {
+        "work": work,
+        "chapters": chapters,
+        "shown": shown,
+        "is_creator": selectors.is_creator_cached(request.user, work),
+        "entire_work": len(shown) == len(chapters),
+    }
+
+
+def work_detail(request, work_id: int):
+    """A work's first chapter, or the whole work when asked or when it has one chapter."""
+    work = _readable_work(request, work_id)
+    chapters = selectors.chapters_for_reader(work=work, viewer=request.user)
+    if not chapters:
+        raise Http404(_("This work has no chapters you can read yet."))
+    full = request.GET.get("view_full_work") in {"1", "true"} or len(chapters) == 1
+    shown = chapters if full else chapters[:1]
+    return render(request, "works/detail.html", _reading_context(request, work, chapters, shown))
+
+
+def chapter_detail(request, work_id: int, chapter_id: int):
+    work = _readable_work(request, work_id)
+    chapters = selectors.chapters_for_reader(work=work, viewer=request.user)
+    chapter = next((c for c in chapters if c.pk == chapter_id), None)
+    if chapter is None:
+        raise Http404(_("This chapter does not exist, or you cannot see it."))
+    context = _reading_context(request, work, chapters, [chapter])
+    index = chapters.index(chapter)
+    context["previous_chapter"] = chapters[index - 1] if index > 0 else None
+    context["next_chapter"] = chapters[index + 1] if index + 1 < len(chapters) else None
+    return render(request, "works/detail.html", context)
+
+
+def chapter_index(request, work_id: int):
+    work = _readable_work(request, work_id)
+    chapters = selectors.chapters_for_reader(work=work, viewer=request.user)
+    return render(request, "works/navigate.html", {"work": work, "chapters": chapters})
+
+
+def _preview(form, *, work_form=True) -> dict:
+    """What the typed text will look like, rendered without saving anything."""
+    data = form.cleaned_data
+    text_format = data.get("text_format", "html")
+    preview = {
+        "chapter_title": data.get("chapter_title", ""),
+        "body": services.to_html(data.get("body", ""), text_format),
+    }
+    if work_form:
+        preview.update(
+            title=data.get("title", ""),
+            summary=services.to_html(data.get("summary", ""), text_format),
+            notes=services.to_html(data.get("notes", ""), text_format),
+            end_notes=services.to_html(data.get("end_notes", ""), text_format),
+            tags=form.tags().as_dict(),
+        )
+    return preview
+
+
+@login_required
+def new_work(request):
+    form = NewWorkForm(request.POST or None, user=request.user)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "post")
+        if action == "preview":
+            preview = _preview(form)
+        else:
+            try:
+                work = services.post_work(
+                    user=request.user,
+                    pseud=form.cleaned_data["pseud"],
+                    chapters=[form.chapter_text()],
+                    tags=form.tags(),
+                    text_format=form.cleaned_data["text_format"],
+                    series=form.cleaned_data["series"],
+                    state=Work.State.DRAFT if action == "draft" else Work.State.POSTED,
+                    **form.work_fields(),
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                if work.is_posted:
+                    messages.success(request, _("Your work was posted."))
+                else:
+                    messages.success(request, _("Your draft was saved. It is visible only to you."))
+                return redirect(work)
+    return render(request, "works/work_form.html", {"form": form, "preview": preview, "new": True})
+
+
+@login_required
+def edit_work(request, work_id: int):
+    work = _own_work(request, work_id)
+    form = EditWorkForm(request.POST or None, user=request.user, initial=initial_for_work(work))
+    if request.method == "POST" and form.is_valid():
+        fields = form.work_fields()
+        try:
+            services.update_work(
+                user=request.user,
+                work=work,
+                tags=form.tags(),
+                text_format=form.cleaned_data["text_format"],
+                series=form.cleaned_data["series"],
+                **fields,
+            )
+            if request.POST.get("action") == "post" and work.state == Work.State.DRAFT:
+                services.publish_work(user=request.user, work=work)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(work)
+    return render(request, "works/work_form.html", {"form": form, "work": work, "new": False})
+
+
+@login_required
+def add_chapter(request, work_id: int):
+    work = _own_work(request, work_id)
+    form = ChapterForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "post")
+        if action == "preview":
+            preview = _preview(form, work_form=False)
+        else:
+            state = Chapter.State.DRAFT if action == "draft" else Chapter.State.POSTED
+            try:
+                chapter = services.add_chapter(
+                    user=request.user, work=work, chapter=form.chapter_text(), state=state
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("The chapter was added."))
+                return redirect(chapter)
+    return render(
+        request, "works/chapter_form.html", {"form": form, "work": work, "preview": preview}
+    )
+
+
+@login_required
+def edit_chapter(request, work_id: int, chapter_id: int):
+    work = _own_work(request, work_id)
+    chapter = get_object_or_404(work.chapters, pk=chapter_id)
+    initial = {
+        "chapter_title": chapter.title,
+        "chapter_summary": chapter.summary,
+        "chapter_notes": chapter.notes,
+        "body": chapter.body,
+        "chapter_end_notes": chapter.end_notes,
+        "text_format": "html",
+    }
+    form = ChapterForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "preview":
+            preview = _preview(form, work_form=False)
+        else:
+            try:
+                services.update_chapter(
+                    user=request.user, chapter=chapter, changes=form.chapter_text()
+                )
+                if request.POST.get("action") == "post":
+                    services.post_chapter(user=request.user, chapter=chapter)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("The chapter was saved."))
+                return redirect(chapter)
+    context = {"form": form, "work": work, "chapter": chapter, "preview": preview}
+    return render(request, "works/chapter_form.html", context)
+
+
+@login_required
+def reorder_chapters(request, work_id: int):
+    work = _own_work(request, work_id)
+    chapters = list(work.chapters.order_by("position"))
+    error = None
+    if request.method == "POST":
+        try:
+            wanted = {c.pk: int(request.POST.get(f"position_{c.pk}", "")) for c in chapters}
+        except ValueError:
+            error = _("Give each chapter a position number.")
+        else:
+            order = sorted(chapters, key=lambda c: (wanted[c.pk], c.position))
+            try:
+                services.reorder_chapters(
+                    user=request.user, work=work, chapter_ids=[c.pk for c in order]
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("The chapters were reordered."))
+                return redirect(work)
+    return render(
+        request, "works/reorder.html", {"work": work, "chapters": chapters, "error": error}
+    )
+
+
+@login_required
+def delete_chapter(request, work_id: int, chapter_id: int):
+    work = _own_work(request, work_id)
+    chapter = get_object_or_404(work.chapters, pk=chapter_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.delete_chapter(user=request.user, chapter=chapter)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The chapter was deleted."))
+            return redirect(work)
+    context = {"work": work, "chapter": chapter, "error": error}
+    return render(request, "works/confirm_delete.html", context)
+
+
+@login_required
+def delete_work(request, work_id: int):
+    work = _own_work(request, work_id)
+    if request.method == "POST":
+        services.delete_work(user=request.user, work=work)
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": work.title})
+        return redirect("users:works", username=request.user.username)
+    return render(request, "works/confirm_delete.html", {"work": work})
+
+
+@login_required
+@require_POST
+def publish_work(request, work_id: int):
+    work = _own_work(request, work_id)
+    try:
+        services.publish_work(user=request.user, work=work)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("works:edit", work_id=work.pk)
+    messages.success(request, _("Your work was posted."))
+    return redirect(work)

@@ -1,0 +1,80 @@
+"""Fixtures shared by the whole suite: people and works built in code."""
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_761434c73575d7c8.txt"
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _site_data_dir(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def make_user(db):
+    from fanshelf.accounts.services import create_user
+
+    def make(username=None, *, role="reader", password="correct horse battery", email=None):
+        username = username or f"fan{next(_numbers)}"
+        return create_user(
+            username=username,
+            email=email or f"{username}@example.org",
+            password=password,
+            role=role,
+        )
+
+    return make
+
+
+@pytest.fixture
+def author(make_user):
+    return make_user("smolhux")
+
+
+@pytest.fixture
+def reader(make_user):
+    return make_user("reader")
+
+
+STANDARD_TAGS = {
+    "rating": "Teen And Up Audiences",
+    "warning": ["No Archive Warnings Apply"],
+    "category": ["M/M"],
+    "fandom": ["Star Wars Sequel Trilogy"],
+    "relationship": ["Armitage Hux/Kylo Ren"],
+    "character": ["Kylo Ren", "Armitage Hux"],
+    "freeform": ["One Shot"],
+}
+
+
+@pytest.fixture
+def make_work(author):
+    from fanshelf.works.services import ChapterText, post_work
+
+    def make(
+        user=None,
+        *,
+        title="Perfect",
+        chapters=("<p>Kylo had always seen Hux as perfect.</p>",),
+        **kwargs,
+    ):
+        kwargs.setdefault("tags", STANDARD_TAGS)
+        return post_work(
+            user=user or author,
+            title=title,
+            chapters=[ChapterText(body=body, title="") for body in chapters],
+            **kwargs,
+        )
+
+    return make
+
+
+@pytest.fixture
+def seed_text():
+    if not SEED.exists():
+        pytest.skip(f"seed work not found at {SEED} (it lives in ../shared/, outside the repo)")
+    return SEED.read_text(encoding="utf-8")
