@@ -10,8 +10,14 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _site_data_dir(settings, tmp_path):
+def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Serve static files from the source tree: no collectstatic manifest in tests.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
 
 
 @pytest.fixture
