@@ -10,7 +10,11 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(request, tmp_path):
+    # fanshelf.text's tests also run without Django (`-p no:django`).
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.MEDIA_ROOT = tmp_path / "media"
     # Serve static files from the source tree: no collectstatic manifest in tests.
     settings.STORAGES = {
