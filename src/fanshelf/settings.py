@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "fanshelf.works",
     "fanshelf.imports",
     "fanshelf.api",
+    # Listed so the API docs use django-ninja's bundled Swagger UI, not a CDN.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

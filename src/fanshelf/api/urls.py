@@ -1,0 +1,77 @@
+"""The API under ``/api/v1/``: ``include("fanshelf.api.urls")`` from the site's urls."""
+
+import functools
+
+from django.http import JsonResponse
+from django.urls import path, re_path, reverse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+
+from fanshelf.api import errors
+from fanshelf.api.works import router as works_router
+
+app_name = "api"
+
+api = NinjaAPI(
+    title="Fanshelf API",
+    version="1",
+    description=(
+        "Read and post works. Send `Authorization: Bearer TOKEN` with a token from "
+        "`fanshelf token NAME`; reads work without one, as a guest. "
+        'Errors are JSON: `{"detail": "…"}`, plus `"errors": {field: [messages]}` '
+        "for invalid input."
+    ),
+    # Nested inside this module's "api" namespace, so reverse() finds "api:v1:…".
+    urls_namespace="api:v1",
+)
+errors.install(api)
+api.add_router("/", works_router)
+
+
+def index(request):
+    """What /api/v1/ answers: where the endpoints and their description are."""
+    return JsonResponse(
+        {
+            "works": request.build_absolute_uri(reverse("api:v1:works")),
+            "openapi": request.build_absolute_uri(reverse("api:v1:openapi-json")),
+            "docs": request.build_absolute_uri(reverse("api:v1:openapi-view")),
+        }
+    )
+
+
+def not_found(request, path=""):
+    return errors.error_response(
+        _("There is no API endpoint at %(path)s; see /api/v1/docs.") % {"path": request.path},
+        404,
+    )
+
+
+def _json_method_not_allowed(view):
+    """ninja answers a wrong method with a plain-text 405; make it JSON like every error."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type", "").startswith("text/"):
+            json_response = errors.error_response(
+                _("%(method)s is not allowed here.") % {"method": request.method}, 405
+            )
+            json_response["Allow"] = response["Allow"]
+            return json_response
+        return response
+
+    # ninja marks its views csrf_exempt (bearer tokens need no CSRF check); keep that mark.
+    wrapped.csrf_exempt = getattr(view, "csrf_exempt", False)
+    return wrapped
+
+
+ninja_patterns, ninja_app, ninja_namespace = api.urls
+for pattern in ninja_patterns:
+    pattern.callback = _json_method_not_allowed(pattern.callback)
+
+urlpatterns = [
+    # Before ninja's own root view, which answers an HTML 404.
+    path("", index, name="index"),
+    path("", (ninja_patterns, ninja_app, ninja_namespace)),
+    re_path(r"^(?P<path>.*)$", not_found),
+]

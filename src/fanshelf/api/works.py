@@ -1,0 +1,264 @@
+"""The works endpoints: list, read, post, edit and delete works; add chapters.
+
+A work is sent exactly as ``work_to_dict`` builds it (the ``fanshelf export`` format),
+with the chapters the caller may read; anonymous works name their creators only to
+those creators. Works the caller may not see answer 404, like works that do not exist.
+"""
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, Paginator
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from fanshelf.api.auth import OPTIONAL_TOKEN, READ, WRITE
+from fanshelf.api.schemas import (
+    ErrorOut,
+    NewChapterIn,
+    ValidationErrorOut,
+    WorkIn,
+    WorkOut,
+    WorkPageOut,
+    WorkPatch,
+)
+from fanshelf.works.export import work_to_dict
+from fanshelf.works.models import Work
+from fanshelf.works.selectors import (
+    chapters_for_reader,
+    is_creator_cached,
+    visible_works,
+    with_blurb_data,
+    work_for_reader,
+)
+from fanshelf.works.services import (
+    ChapterText,
+    add_chapter,
+    delete_work,
+    post_work,
+    publish_work,
+    tags_by_type,
+    update_work,
+)
+
+PAGE_SIZE = 20
+
+router = Router(tags=["works"])
+
+READ_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def works_for_listing(viewer):
+    """Works the viewer may see, newest revised first; their unposted drafts go last."""
+    works = visible_works(viewer).order_by(F("revised_at").desc(nulls_last=True), "-pk")
+    return with_blurb_data(works)
+
+
+def work_summary(work: Work, viewer) -> dict:
+    summary = work_to_dict(work, chapters=[], reveal_anonymous=is_creator_cached(viewer, work))
+    del summary["chapters"]
+    return summary
+
+
+def work_response(*, work_id: int, viewer, status: int = 200) -> JsonResponse:
+    """The work as the viewer may read it, in the export format."""
+    work = work_for_reader(work_id=work_id, viewer=viewer)
+    chapters = chapters_for_reader(work=work, viewer=viewer)
+    data = work_to_dict(work, chapters=chapters, reveal_anonymous=is_creator_cached(viewer, work))
+    response = JsonResponse(data, status=status)
+    if status == 201:
+        response["Location"] = reverse("api:v1:work", kwargs={"work_id": work.pk})
+    return response
+
+
+def _page_url(request, number: int) -> str:
+    return request.build_absolute_uri(f"{request.path}?{urlencode({'page': number})}")
+
+
+@router.get(
+    "/works",
+    auth=READ,
+    openapi_extra=OPTIONAL_TOKEN,
+    response={200: WorkPageOut, **READ_ERRORS},
+    url_name="works",
+    summary="List works",
+    operation_id="listWorks",
+)
+def list_works(request, page: int = Query(1, ge=1)):
+    """Works the caller may read, newest revised first, 20 a page, without chapter text.
+
+    Guests see posted works that are not restricted; with a token you also see
+    restricted works and your own drafts.
+    """
+    paginator = Paginator(works_for_listing(request.auth), PAGE_SIZE)
+    try:
+        current = paginator.page(page)
+    except EmptyPage:
+        raise Http404(_("There is no page %(page)d of works.") % {"page": page}) from None
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "page": current.number,
+            "next": _page_url(request, current.next_page_number()) if current.has_next() else None,
+            "previous": (
+                _page_url(request, current.previous_page_number())
+                if current.has_previous()
+                else None
+            ),
+            "results": [work_summary(work, request.auth) for work in current.object_list],
+        }
+    )
+
+
+@router.post(
+    "/works",
+    auth=WRITE,
+    response={201: WorkOut, **WRITE_ERRORS},
+    summary="Post a work",
+    operation_id="createWork",
+)
+def create_work(request, payload: WorkIn):
+    """Post a work, or save it as a draft with ``"state": "draft"``.
+
+    The body is the export format: an exported work can be posted back as it is.
+    """
+    chapters = [
+        ChapterText(
+            body=chapter.body_html,
+            title=chapter.title,
+            summary=chapter.summary,
+            notes=chapter.notes,
+            end_notes=chapter.end_notes,
+            text_format=payload.text_format,
+        )
+        for chapter in payload.chapters
+    ]
+    expected = payload.expected_chapters
+    if "expected_chapters" not in payload.model_fields_set:
+        expected = len(chapters)
+    work = post_work(
+        user=request.auth,
+        title=payload.title,
+        chapters=chapters,
+        tags=payload.tags.model_dump(),
+        pseud=payload.pseud,
+        summary=payload.summary,
+        notes=payload.notes,
+        end_notes=payload.end_notes,
+        text_format=payload.text_format,
+        language=payload.language,
+        series=payload.series,
+        expected_chapters=expected,
+        restricted=payload.restricted,
+        anonymous=payload.anonymous,
+        comment_policy=payload.comment_policy,
+        source=payload.source,
+        state=payload.state,
+    )
+    return work_response(work_id=work.pk, viewer=request.auth, status=201)
+
+
+@router.get(
+    "/works/{work_id}",
+    auth=READ,
+    openapi_extra=OPTIONAL_TOKEN,
+    response={200: WorkOut, **READ_ERRORS},
+    url_name="work",
+    summary="Read a work",
+    operation_id="readWork",
+)
+def read_work(request, work_id: int):
+    """A work with the chapters the caller may read (its creators also see drafts)."""
+    return work_response(work_id=work_id, viewer=request.auth)
+
+
+@router.patch(
+    "/works/{work_id}",
+    auth=WRITE,
+    response={200: WorkOut, **WRITE_ERRORS},
+    summary="Edit a work",
+    operation_id="editWork",
+)
+def edit_work(request, work_id: int, payload: WorkPatch):
+    """Change a work's details; only the fields sent change. Creators only.
+
+    ``"state": "posted"`` posts a draft (after the other changes, all or nothing).
+    """
+    user = request.auth
+    work = work_for_reader(work_id=work_id, viewer=user)
+    sent = payload.model_fields_set - {"text_format"}
+    changes = {name: getattr(payload, name) for name in sent - {"tags", "series", "state"}}
+    tags = None
+    if "tags" in sent:
+        # Tag types left out of the request keep their tags.
+        tags = {**tags_by_type(work), **payload.tags.model_dump(exclude_unset=True)}
+    with transaction.atomic():
+        if changes or tags is not None or "series" in sent:
+            update_work(
+                user=user,
+                work=work,
+                tags=tags,
+                text_format=payload.text_format,
+                series=payload.series if "series" in sent else None,
+                **changes,
+            )
+        if payload.state is not None:
+            _change_state(user=user, work=work, state=payload.state)
+    return work_response(work_id=work.pk, viewer=user)
+
+
+def _change_state(*, user, work: Work, state: str) -> None:
+    if state == work.state:
+        return
+    if state == Work.State.POSTED and work.state == Work.State.DRAFT:
+        publish_work(user=user, work=work)
+        return
+    if state == Work.State.DRAFT and work.state == Work.State.POSTED:
+        message = _("A posted work cannot go back to being a draft.")
+    else:
+        message = _("Only a draft can be posted.")
+    raise ValidationError({"state": message})
+
+
+@router.delete(
+    "/works/{work_id}",
+    auth=WRITE,
+    response={204: None, **WRITE_ERRORS},
+    summary="Delete a work",
+    operation_id="deleteWork",
+)
+def remove_work(request, work_id: int):
+    """Delete a work and its chapters. Creators only."""
+    work = work_for_reader(work_id=work_id, viewer=request.auth)
+    delete_work(user=request.auth, work=work)
+    return HttpResponse(status=204)
+
+
+@router.post(
+    "/works/{work_id}/chapters",
+    auth=WRITE,
+    response={201: WorkOut, **WRITE_ERRORS},
+    summary="Add a chapter",
+    operation_id="addChapter",
+)
+def create_chapter(request, work_id: int, payload: NewChapterIn):
+    """Add a chapter at the end of a work; answers with the whole work. Creators only.
+
+    Posting a chapter beyond the expected count raises the expected count with it.
+    """
+    work = work_for_reader(work_id=work_id, viewer=request.auth)
+    chapter = ChapterText(
+        body=payload.body_html,
+        title=payload.title,
+        summary=payload.summary,
+        notes=payload.notes,
+        end_notes=payload.end_notes,
+        text_format=payload.text_format,
+    )
+    add_chapter(user=request.auth, work=work, chapter=chapter, state=payload.state)
+    return work_response(work_id=work.pk, viewer=request.auth, status=201)
