@@ -1,5 +1,7 @@
 """Write paths for accounts: users, their default pseud, API tokens."""
 
+from datetime import timedelta
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from fanshelf.accounts.models import ApiToken, Pseud, User
 
+TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 ROLE_FLAGS = {
     User.Role.READER: {"is_staff": False, "is_superuser": False},
     User.Role.WRANGLER: {"is_staff": False, "is_superuser": False},
@@ -61,5 +64,8 @@ def user_for_token(raw_key: str) -> User | None:
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    # Record use at most every few minutes, so reads through the API stay reads.
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

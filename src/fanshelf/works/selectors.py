@@ -21,7 +21,9 @@ def visible_works(viewer) -> QuerySet[Work]:
     posted = Q(state=Work.State.POSTED)
     if not getattr(viewer, "is_authenticated", False):
         return Work.objects.filter(posted, restricted=False)
-    return Work.objects.filter(posted | Q(creatorships__pseud__user=viewer)).distinct()
+    # A subquery, not a join: a join would repeat co-created works and need DISTINCT.
+    own = Creatorship.objects.filter(pseud__user=viewer).values("work_id")
+    return Work.objects.filter(posted | Q(pk__in=own))
 
 
 def recent_works(*, viewer, limit: int = 20) -> QuerySet[Work]:
@@ -32,10 +34,11 @@ def recent_works(*, viewer, limit: int = 20) -> QuerySet[Work]:
 
 def works_by_user(*, owner, viewer) -> QuerySet[Work]:
     """A user's works for their works page; anonymous works only for the owner."""
-    works = visible_works(viewer).filter(creatorships__pseud__user=owner)
+    owned = Creatorship.objects.filter(pseud__user=owner).values("work_id")
+    works = visible_works(viewer).filter(pk__in=owned)
     if viewer != owner:
         works = works.filter(anonymous=False)
-    return with_blurb_data(works.distinct().order_by("-revised_at", "-created_at", "-pk"))
+    return with_blurb_data(works.order_by("-revised_at", "-created_at", "-pk"))
 
 
 def work_for_reader(*, work_id: int, viewer) -> Work:

@@ -32,6 +32,7 @@ from fanshelf.works.models import (
 )
 
 TEXT_FORMATS = ("html", "plain", "markdown")
+AS_POSTED = object()  # expected_chapters: as many as are posted now
 FIXED_TAG_TYPES = (Tag.Type.RATING, Tag.Type.WARNING, Tag.Type.CATEGORY)
 FREE_TAG_TYPES = (Tag.Type.FANDOM, Tag.Type.RELATIONSHIP, Tag.Type.CHARACTER, Tag.Type.FREEFORM)
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -103,9 +104,11 @@ class WorkTags:
             if len(rating) > 1:
                 raise ValidationError({"rating": _("A work has exactly one rating.")})
             rating = rating[0] if rating else ""
-        values = {
-            key: list(tags.get(key) or []) for key in cls.__dataclass_fields__ if key != "rating"
-        }
+        values = {}
+        for key in cls.__dataclass_fields__:
+            if key != "rating":
+                names = tags.get(key) or []
+                values[key] = [names] if isinstance(names, str) else list(names)
         return cls(rating=rating, **values)
 
     def as_dict(self) -> dict:
@@ -165,9 +168,11 @@ def _clean_text_fields(values: dict, text_format: str) -> dict:
         errors["comment_policy"] = _("Unknown comment setting.")
     if errors:
         raise ValidationError(errors)
-    for name in ("expected_chapters", "restricted", "anonymous", "comment_policy", "source"):
+    for name in ("expected_chapters", "restricted", "anonymous", "comment_policy"):
         if name in values:
             cleaned[name] = values[name]
+    if "source" in values:
+        cleaned["source"] = (values["source"] or "")[: Work._meta.get_field("source").max_length]
     return cleaned
 
 
@@ -285,7 +290,7 @@ def post_work(
     text_format: str = "html",
     language: str = "en",
     series: str = "",
-    expected_chapters: int | None = 1,
+    expected_chapters: int | None | object = AS_POSTED,
     restricted: bool = False,
     anonymous: bool = False,
     comment_policy: str = Work.CommentPolicy.OPEN,
@@ -296,13 +301,16 @@ def post_work(
     """Create a work with its first chapters, posted or as a draft.
 
     ``chapters`` hold the text as typed; ``text_format`` ("html", "plain" or
-    "markdown") says how to read the work's summary and notes.
+    "markdown") says how to read the work's summary and notes. ``expected_chapters``
+    defaults to the chapters given (a complete work); ``None`` means unknown ("?").
     """
     if state not in (Work.State.DRAFT, Work.State.POSTED):
         raise ValidationError({"state": _("A new work is either a draft or posted.")})
     if not chapters:
         raise ValidationError({"body": _("A work needs at least one chapter.")})
     posting = state == Work.State.POSTED
+    if expected_chapters is AS_POSTED:
+        expected_chapters = len(chapters)
     tags = tags if isinstance(tags, WorkTags) else WorkTags.from_mapping(tags or {})
     errors: dict = {}
     fields: dict = {}
@@ -318,18 +326,20 @@ def post_work(
                 "restricted": restricted,
                 "anonymous": anonymous,
                 "comment_policy": comment_policy,
-                "source": source[:500],
+                "source": source,
             },
             text_format,
         )
     except ValidationError as error:
         errors.update(error.message_dict)
     chapter_fields = []
-    for chapter in chapters:
+    for number, chapter in enumerate(chapters, 1):
         try:
             chapter_fields.append(_chapter_fields(chapter))
         except ValidationError as error:
-            errors.update(error.message_dict)
+            # One chapter keeps the form's field names; several say which chapter.
+            prefix = "" if len(chapters) == 1 else f"chapters.{number}."
+            errors.update({prefix + key: value for key, value in error.message_dict.items()})
     try:
         resolved_tags = _resolve_tags(tags, posting=posting)
     except ValidationError as error:
@@ -458,8 +468,13 @@ def update_work(
 def publish_work(*, user: User, work: Work) -> Work:
     """Post a draft: it and its chapters become visible, dated now."""
     require_creator(user, work)
-    if work.state != Work.State.DRAFT:
+    if work.state == Work.State.POSTED:
         return work
+    if work.state != Work.State.DRAFT:
+        message = _("Only a draft can be posted; this work is %(state)s.") % {
+            "state": work.get_state_display().lower()
+        }
+        raise ValidationError({"state": message})
     tags = WorkTags.from_mapping(tags_by_type(work))
     _resolve_tags(tags, posting=True)
     now = timezone.now()
