@@ -169,3 +169,27 @@ def test_series_is_created_once_per_owner(make_work):
 def _tags():
     return {"rating": "General Audiences", "warning": ["No Archive Warnings Apply"],
             "fandom": ["Star Wars"]}  # fmt: skip
+
+
+def test_a_single_tag_may_be_given_as_a_string(make_work):
+    work = make_work(tags={**_tags(), "freeform": "Fluff"})
+    assert services.tags_by_type(work)["freeform"] == ["Fluff"]
+
+
+def test_errors_in_one_of_several_chapters_name_the_chapter(author):
+    with pytest.raises(ValidationError) as caught:
+        services.post_work(
+            user=author,
+            title="Two",
+            tags=_tags(),
+            chapters=[ChapterText(body="Fine."), ChapterText(body="  ")],
+        )
+    assert list(caught.value.message_dict) == ["chapters.2.body"]
+
+
+def test_a_hidden_work_cannot_be_posted_by_its_author(make_work, author):
+    work = make_work()
+    Work.objects.filter(pk=work.pk).update(state=Work.State.HIDDEN)
+    work.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.publish_work(user=author, work=work)
