@@ -232,3 +232,10 @@ def test_chapter_page_query_count_does_not_grow_with_chapters(
     with django_assert_max_num_queries(6):
         response = client.get(work.get_absolute_url() + "?view_full_work=1")
     assert response.content.decode().count('class="chapter"') == 13
+
+
+def test_posting_form_shows_each_field_once(client, author):
+    client.force_login(author)
+    page = client.get(reverse("works:new")).content.decode()
+    for name in ("title", "notes", "chapter_title", "end_notes", "body", "fandom"):
+        assert page.count(f'name="{name}"') == 1, name

@@ -127,9 +127,25 @@ class WorkMetadataForm(forms.Form):
         label=_("Who can comment"), choices=Work.CommentPolicy.choices, initial="open"
     )
 
+    SECTIONS = [
+        (_("Tags"), ["rating", "warning", "category", "fandom", "relationship", "character",
+                     "freeform"]),
+        (_("Preface"), ["title", "pseud", "summary", "notes", "series", "expected_chapters",
+                        "language"]),
+        (_("Privacy and comments"), ["restricted", "anonymous", "comment_policy"]),
+        (_("Work text"), ["chapter_title", "text_format", "body", "end_notes"]),
+    ]  # fmt: skip
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pseud"].choices = [(p.name, p.name) for p in user.pseuds.all()]
+
+    def sections(self) -> list[tuple[str, list]]:
+        """The form's fieldsets in order, each with the bound fields this form has."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.SECTIONS
+        ]
 
     def tags(self) -> WorkTags:
         data = self.cleaned_data

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from fanshelf.tags.models import Tag
@@ -94,6 +95,14 @@ class Work(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("works:detail", args=[self.pk])
+
+    @property
+    def language_name(self) -> str:
+        """The language's own name ("English", "Deutsch"), or its code if unknown."""
+        try:
+            return get_language_info(self.language)["name_local"]
+        except KeyError:
+            return self.language
 
     @property
     def is_posted(self) -> bool:
