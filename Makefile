@@ -12,11 +12,12 @@ APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 
 export FANSHELF_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint format migrate clean help
+.PHONY: run test bench lint format migrate clean help
 
 help:
 	@echo "make run   - set up and serve the demo archive on http://$(HOST):$(PORT)/"
 	@echo "make test  - set up and run the whole test suite"
+	@echo "make bench - run the benchmarks in bench/ and print their figures"
 
 $(STAMPS)/venv:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,15 @@ run: migrate
 test: $(STAMPS)/dev $(STAMPS)/npm
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+$(STAMPS)/wrk: | $(STAMPS)/venv
+	command -v wrk >/dev/null || ($(APT_GET) update -qq && $(APT_GET) install -y -qq wrk)
+	touch $@
+
+# Benchmarks print figures (see docs/performance.md); they never fail on a time.
+bench: $(STAMPS)/app $(STAMPS)/wrk
+	$(BIN)/python bench/text_bench.py
+	$(BIN)/python bench/http_bench.py
 
 lint: $(STAMPS)/dev
 	$(BIN)/ruff check .
