@@ -36,6 +36,7 @@ from fanshelf.works.selectors import (
     work_for_reader,
 )
 from fanshelf.works.services import (
+    AS_POSTED,
     ChapterText,
     add_chapter,
     delete_work,
@@ -140,7 +141,7 @@ def create_work(request, payload: WorkIn):
     ]
     expected = payload.expected_chapters
     if "expected_chapters" not in payload.model_fields_set:
-        expected = len(chapters)
+        expected = AS_POSTED
     work = post_work(
         user=request.auth,
         title=payload.title,
