@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "fanshelf.api",
     # Listed so the API docs use django-ninja's bundled Swagger UI, not a CDN.
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -117,6 +119,14 @@ def database_config() -> dict:
 
 
 DATABASES = {"default": database_config()}
+
+# Background tasks (Django's tasks API, backported by django-tasks): queued in the
+# database by default and run by `fanshelf worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("FANSHELF_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

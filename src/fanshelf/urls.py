@@ -9,6 +9,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("works/", include("fanshelf.works.urls")),
     path("users/", include("fanshelf.accounts.urls")),
+    path("tags/", include("fanshelf.tags.urls")),
     path("signup/", sign_up, name="sign_up"),
     path(
         "login/",

@@ -20,11 +20,20 @@ def split_tag_list(text: str) -> list[str]:
 
 
 def validate_tag_name(name: str) -> None:
+    """Refuse empty names, commas, names of punctuation only, and names over 150 characters."""
+    if not name:
+        raise ValidationError(_("A tag needs a name."))
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError(
             _("Tag “%(start)s…” is longer than %(max)d characters.")
             % {"start": name[:30], "max": NAME_MAX_LENGTH}
         )
+    if "," in name:
+        raise ValidationError(
+            _("Tag “%(name)s” contains a comma; commas separate tags.") % {"name": name}
+        )
+    if not any(character.isalnum() for character in name):
+        raise ValidationError(_("Tag “%(name)s” has no letters or digits.") % {"name": name})
 
 
 def find_or_create_tag(*, name: str, type: str) -> Tag:

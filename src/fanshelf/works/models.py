@@ -74,6 +74,11 @@ class Work(models.Model):
     )
     pseuds = models.ManyToManyField("accounts.Pseud", through="Creatorship", related_name="works")
     tags = models.ManyToManyField(Tag, related_name="works", blank=True)
+    # The canonical tags a work is found under: its own canonical tags, the canonical
+    # of each synonym, and all their fandoms and meta tags (see tags.graph).
+    filter_tags = models.ManyToManyField(
+        Tag, through="FilterTagging", related_name="filtered_works", blank=True
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -183,3 +188,15 @@ class Chapter(models.Model):
     def heading(self) -> str:
         label = _("Chapter %(n)s") % {"n": self.position}
         return f"{label}: {self.title}" if self.title else str(label)
+
+
+class FilterTagging(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["work", "tag"], name="one_filter_tagging")]
+        indexes = [models.Index(fields=["tag", "work"])]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} found under {self.tag_id}"

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fanshelf import text
 from fanshelf.accounts.models import Pseud, User
+from fanshelf.tags import graph
 from fanshelf.tags.models import Tag
 from fanshelf.tags.services import find_or_create_tag, fixed_tags, validate_tag_name
 from fanshelf.works.models import (
@@ -367,7 +368,7 @@ def post_work(
         revised_at=_latest(published_at, *(c.published_at for c in chapters)) if posting else None,
     )
     Creatorship.objects.create(work=work, pseud=creator)
-    work.tags.set(resolved_tags)
+    _set_tags(work, resolved_tags)
     chapter_state = Chapter.State.POSTED if posting else Chapter.State.DRAFT
     Chapter.objects.bulk_create(
         Chapter(
@@ -381,6 +382,18 @@ def post_work(
     )
     _count_all_chapters(work)
     return work
+
+
+def _set_tags(work: Work, tags: list[Tag]) -> None:
+    """Replace the work's tags, keeping tag usage counts and filter tags in step."""
+    before = set(work.tags.values_list("pk", flat=True))
+    after = {tag.pk for tag in tags}
+    work.tags.set(tags)
+    Tag.objects.filter(pk__in=after - before).update(usage_count=F("usage_count") + 1)
+    Tag.objects.filter(pk__in=before - after, usage_count__gt=0).update(
+        usage_count=F("usage_count") - 1
+    )
+    graph.refresh_filter_tags([work.pk])
 
 
 def _latest(*moments):
@@ -460,7 +473,7 @@ def update_work(
         work.revised_at = timezone.now()
     work.save()
     if resolved is not None:
-        work.tags.set(resolved)
+        _set_tags(work, resolved)
     return work
 
 
@@ -588,4 +601,5 @@ def delete_chapter(*, user: User, chapter: Chapter) -> None:
 def delete_work(*, user: User, work: Work) -> None:
     """Delete a work with its chapters."""
     require_creator(user, work)
+    Tag.objects.filter(works=work, usage_count__gt=0).update(usage_count=F("usage_count") - 1)
     work.delete()
