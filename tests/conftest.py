@@ -26,6 +26,21 @@ def _test_settings(request, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _commit_callbacks_run_at_once(request, monkeypatch):
+    """Run ``transaction.on_commit`` callbacks (task enqueues) straight away.
+
+    pytest-django wraps each test in a transaction that is rolled back, never
+    committed, so callbacks waiting for a commit would never run. Transactional
+    tests (the browser ones) commit for real and keep Django's behaviour.
+    """
+    if "db" not in request.fixturenames or "transactional_db" in request.fixturenames:
+        return
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
 @pytest.fixture
 def make_user(db):
     from fanshelf.accounts.services import create_user

@@ -40,6 +40,11 @@ def _not_fixed(tag: Tag) -> None:
         _refuse(_("“%(tag)s” is one of the archive's fixed tags and is not wrangled."), tag=tag)
 
 
+def _fresh(tag: Tag | None) -> Tag | None:
+    """The tag as the database has it now, locked for this transaction."""
+    return None if tag is None else Tag.objects.select_for_update().get(pk=tag.pk)
+
+
 def _log(user, action: str, tag: Tag, other: Tag | None = None, old="", new="") -> WranglingChange:
     return WranglingChange.objects.create(
         user=user, action=action, tag=tag, other=other, old_value=old, new_value=new
@@ -55,7 +60,7 @@ def works_moved(tag: Tag) -> int:
 def set_canonical(*, user, tag: Tag, canonical: bool = True) -> WranglingChange | None:
     """Make ``tag`` canonical (or not). Returns the logged change, or None if no change."""
     require_wrangler(user)
-    tag = Tag.objects.select_for_update().get(pk=tag.pk)
+    tag = _fresh(tag)
     _not_fixed(tag)
     if tag.canonical == canonical:
         return None
@@ -81,7 +86,7 @@ def set_canonical(*, user, tag: Tag, canonical: bool = True) -> WranglingChange 
 def make_synonym(*, user, tag: Tag, canonical: Tag | None) -> WranglingChange | None:
     """Make ``tag`` another name for ``canonical`` (or, with None, for nothing)."""
     require_wrangler(user)
-    tag = Tag.objects.select_for_update().get(pk=tag.pk)
+    tag, canonical = _fresh(tag), _fresh(canonical)
     _not_fixed(tag)
     if canonical is not None and canonical.pk == tag.synonym_of_id:
         return None
@@ -120,6 +125,7 @@ def make_synonym(*, user, tag: Tag, canonical: Tag | None) -> WranglingChange | 
 def add_parent(*, user, tag: Tag, parent: Tag) -> WranglingChange | None:
     """Put ``tag`` under ``parent``: a fandom, or a meta tag of the same type."""
     require_wrangler(user)
+    tag, parent = _fresh(tag), _fresh(parent)
     _not_fixed(tag)
     if not parent.canonical:
         _refuse(_("“%(parent)s” is not canonical; only canonical tags can be parents."),
@@ -157,7 +163,7 @@ def remove_parent(*, user, tag: Tag, parent: Tag) -> WranglingChange | None:
 def rename(*, user, tag: Tag, name: str) -> WranglingChange | None:
     """Give ``tag`` a new name; works keep it, so their filters do not change."""
     require_wrangler(user)
-    tag = Tag.objects.select_for_update().get(pk=tag.pk)
+    tag = _fresh(tag)
     _not_fixed(tag)
     name = " ".join((name or "").split())
     validate_tag_name(name)
