@@ -52,10 +52,12 @@ $(STAMPS)/npm: tests/browser/package.json | $(STAMPS)/debian
 migrate: $(STAMPS)/app
 	$(BIN)/fanshelf migrate --verbosity 0
 
+# The background worker runs beside the web server and stops with it.
 run: migrate
 	$(BIN)/fanshelf demo
 	@echo "Fanshelf: http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	$(BIN)/fanshelf serve --host $(HOST) --port $(PORT)
+	$(BIN)/fanshelf worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/fanshelf serve --host $(HOST) --port $(PORT)
 
 test: $(STAMPS)/dev $(STAMPS)/npm
 	$(BIN)/ruff check .
