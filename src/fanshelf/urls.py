@@ -4,12 +4,14 @@ from django.urls import include, path
 
 from fanshelf.accounts.views import sign_up
 from fanshelf.core.views import home
+from fanshelf.tags.urls import wrangling_patterns
 
 urlpatterns = [
     path("", home, name="home"),
     path("works/", include("fanshelf.works.urls")),
     path("users/", include("fanshelf.accounts.urls")),
     path("tags/", include("fanshelf.tags.urls")),
+    path("wrangling/", include(wrangling_patterns)),
     path("signup/", sign_up, name="sign_up"),
     path(
         "login/",

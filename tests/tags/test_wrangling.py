@@ -187,3 +187,22 @@ def test_usage_counts_follow_works(make_work, author):
     assert Tag.objects.get(name="Kylux").usage_count == 1
     delete_work(user=author, work=work)
     assert Tag.objects.get(name="Reylo").usage_count == 0
+
+
+def test_a_fandom_cannot_take_the_name_of_a_category(make_work):
+    with pytest.raises(ValidationError) as caught:
+        make_work(tags={**tags_with("Kylux"), "fandom": ["Other"]})
+    assert "already the archive's category tag" in caught.value.message_dict["fandom"][0]
+    assert not Tag.objects.filter(name="Kylux").exists()
+
+
+def test_revert_names_a_former_canonical_that_is_gone(wrangler):
+    kylux = find_or_create_tag(name="Kylux", type="relationship")
+    old = canonical("Hux/Kylo", "relationship", wrangler)
+    new = canonical("Kylo Ren/Armitage Hux", "relationship", wrangler)
+    wrangling.make_synonym(user=wrangler, tag=kylux, canonical=old)
+    change = wrangling.make_synonym(user=wrangler, tag=kylux, canonical=new)
+    assert change.old_value == "Hux/Kylo"
+    Tag.objects.filter(pk=old.pk).delete()
+    with pytest.raises(ValidationError, match="“Hux/Kylo” no longer exists"):
+        wrangling.revert(user=wrangler, change=change)

@@ -55,7 +55,12 @@ class Tag(models.Model):
         indexes = [
             models.Index(fields=["type", "name"]),
             models.Index(fields=["canonical", "type"]),
-            models.Index(fields=["normalized_name"], name="tag_prefix_idx"),
+            # Covers autocomplete's prefix range, type filter and ranking, so SQLite
+            # ranks thousands of "a…" tags from the index alone (see tags.autocomplete).
+            models.Index(
+                fields=["normalized_name", "type", "canonical", "usage_count"],
+                name="tag_autocomplete_idx",
+            ),
             models.Index(fields=["-usage_count"], name="tag_usage_idx"),
         ]
 
@@ -97,8 +102,9 @@ class WranglingChange(models.Model):
     )
     action = models.CharField(max_length=16, choices=Action.choices)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="changes")
+    # SET_NULL: deleting a tag must not erase the history of the tags it touched.
     other = models.ForeignKey(
-        Tag, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Tag, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     old_value = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
     new_value = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fanshelf.tags.models import NAME_MAX_LENGTH, Tag, normalize_tag_name
+from fanshelf.tags.models import FIXED_TYPES, NAME_MAX_LENGTH, Tag, normalize_tag_name
 
 
 def split_tag_list(text: str) -> list[str]:
@@ -45,6 +45,11 @@ def find_or_create_tag(*, name: str, type: str) -> Tag:
     key = normalize_tag_name(name)
     tag = Tag.objects.filter(normalized_name=key).first()
     if tag is not None:
+        if tag.type != type and (tag.is_fixed or type in FIXED_TYPES):
+            raise ValidationError(
+                _("“%(name)s” is already the archive's %(type)s tag; choose another name.")
+                % {"name": tag.name, "type": tag.get_type_display().lower()}
+            )
         return tag
     try:
         with transaction.atomic():

@@ -118,7 +118,7 @@ def make_synonym(*, user, tag: Tag, canonical: Tag | None) -> WranglingChange | 
     tag.synonym_of = canonical
     tag.save(update_fields=["synonym_of"])
     refresh_after_commit([tag.pk, canonical.pk] + ([old.pk] if old else []))
-    return _log(user, Action.SYNONYM, tag, other=canonical, old=str(old.pk) if old else "")
+    return _log(user, Action.SYNONYM, tag, other=canonical, old=old.name if old else "")
 
 
 @transaction.atomic
@@ -152,6 +152,7 @@ def add_parent(*, user, tag: Tag, parent: Tag) -> WranglingChange | None:
 @transaction.atomic
 def remove_parent(*, user, tag: Tag, parent: Tag) -> WranglingChange | None:
     require_wrangler(user)
+    tag, parent = _fresh(tag), _fresh(parent)
     if not tag.parents.filter(pk=parent.pk).exists():
         return None
     tag.parents.remove(parent)
@@ -178,6 +179,15 @@ def rename(*, user, tag: Tag, name: str) -> WranglingChange | None:
     return _log(user, Action.RENAME, tag, old=old, new=name)
 
 
+def _former_canonical(name: str) -> Tag | None:
+    if not name:
+        return None
+    former = Tag.objects.filter(normalized_name=normalize_tag_name(name)).first()
+    if former is None:
+        _refuse(_("The former canonical tag “%(name)s” no longer exists."), name=name)
+    return former
+
+
 @transaction.atomic
 def revert(*, user, change: WranglingChange) -> WranglingChange:
     """Undo a logged change with the opposite action, itself logged."""
@@ -189,9 +199,7 @@ def revert(*, user, change: WranglingChange) -> WranglingChange:
         Action.CANONICAL: lambda: set_canonical(user=user, tag=tag, canonical=False),
         Action.UNCANONICAL: lambda: set_canonical(user=user, tag=tag, canonical=True),
         Action.SYNONYM: lambda: make_synonym(
-            user=user,
-            tag=tag,
-            canonical=Tag.objects.get(pk=change.old_value) if change.old_value else None,
+            user=user, tag=tag, canonical=_former_canonical(change.old_value)
         ),
         Action.UNSYNONYM: lambda: make_synonym(user=user, tag=tag, canonical=other),
         Action.ADD_PARENT: lambda: remove_parent(user=user, tag=tag, parent=other),

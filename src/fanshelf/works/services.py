@@ -19,7 +19,7 @@ from fanshelf import text
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.tags import graph
 from fanshelf.tags.models import Tag
-from fanshelf.tags.services import find_or_create_tag, fixed_tags, validate_tag_name
+from fanshelf.tags.services import find_or_create_tag, fixed_tags
 from fanshelf.works.models import (
     CHAPTER_MAX_LENGTH,
     FREEFORM_TAGS_MAX,
@@ -203,15 +203,12 @@ def _resolve_tags(tags: WorkTags, *, posting: bool) -> list[Tag]:
     for tag_type in FREE_TAG_TYPES:
         for name in getattr(tags, tag_type):
             try:
-                validate_tag_name(name)
+                resolved.append(find_or_create_tag(name=name, type=tag_type))
             except ValidationError as error:
                 errors.setdefault(tag_type, []).extend(error.messages)
     if errors:
+        # Tags created on the way are rolled back with the caller's transaction.
         raise ValidationError(errors)
-    for tag_type in FREE_TAG_TYPES:
-        resolved += [
-            find_or_create_tag(name=name, type=tag_type) for name in getattr(tags, tag_type)
-        ]
     return list(dict.fromkeys(resolved))
 
 
