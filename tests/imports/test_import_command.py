@@ -115,3 +115,30 @@ def test_export_import_export_round_trip(make_work, author, tmp_path):
         return data
 
     assert content(first.getvalue()) == content(second.getvalue())
+
+
+def test_import_prints_suggested_tags_without_adding_them(author, seed_text, tmp_path):
+    from fanshelf.tags.models import Tag
+
+    sequels = Tag.objects.create(name="Star Wars Sequel Trilogy", type="fandom", canonical=True)
+    for name in ("Kylo Ren", "Armitage Hux", "Brendol Hux"):
+        Tag.objects.create(name=name, type="character", canonical=True).parents.add(sequels)
+    Tag.objects.create(name="Kylo Ren/Armitage Hux", type="relationship", canonical=True)
+    (tmp_path / "seed.txt").write_text(seed_text, encoding="utf-8")
+    (tmp_path / "nobody.txt").write_text("Title: Nobody\n\nA quiet story.", encoding="utf-8")
+    out, err, failure = run_import(str(tmp_path), "--user", "smolhux", "--fandom", "Star Wars")
+    assert failure is None and err == ""
+    lines = out.splitlines()
+    assert lines[0].endswith("\tNobody")
+    assert not lines[1].startswith("  ")  # a work whose text names nobody: no suggestions
+    assert lines[2:] == [
+        "  suggested fandoms: Star Wars Sequel Trilogy",
+        "  suggested characters: Kylo Ren, Brendol Hux, Armitage Hux",
+        "  suggested relationships: Kylo Ren/Armitage Hux",
+    ]
+    work = Work.objects.get(source="seed.txt")
+    assert set(work.tags.values_list("name", flat=True)) == {
+        "Star Wars",
+        "Not Rated",
+        "Creator Chose Not To Use Archive Warnings",
+    }

@@ -28,6 +28,11 @@ def _text_area(rows: int, maxlength: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "maxlength": maxlength})
 
 
+def _autocomplete(tag_type: str) -> dict:
+    """Attributes that let static/fanshelf/autocomplete.js suggest tags of this type."""
+    return {"data-autocomplete": tag_type, "autocomplete": "off"}
+
+
 class ChapterFieldsMixin(forms.Form):
     chapter_title = forms.CharField(
         label=_("Chapter title"), max_length=TITLE_MAX_LENGTH, required=False
@@ -89,11 +94,25 @@ class WorkMetadataForm(forms.Form):
         label=_("Fandoms"),
         help_text=TAG_HELP,
         error_messages={"required": _("Please add at least one fandom.")},
+        widget=forms.TextInput(attrs=_autocomplete("fandom")),
     )
-    relationship = forms.CharField(label=_("Relationships"), required=False, help_text=TAG_HELP)
-    character = forms.CharField(label=_("Characters"), required=False, help_text=TAG_HELP)
+    relationship = forms.CharField(
+        label=_("Relationships"),
+        required=False,
+        help_text=TAG_HELP,
+        widget=forms.TextInput(attrs=_autocomplete("relationship")),
+    )
+    character = forms.CharField(
+        label=_("Characters"),
+        required=False,
+        help_text=TAG_HELP,
+        widget=forms.TextInput(attrs=_autocomplete("character")),
+    )
     freeform = forms.CharField(
-        label=_("Additional tags"), required=False, help_text=TAG_HELP, widget=_text_area(2, 12000)
+        label=_("Additional tags"),
+        required=False,
+        help_text=TAG_HELP,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 12000, **_autocomplete("freeform")}),
     )
     title = forms.CharField(label=_("Work title"), max_length=TITLE_MAX_LENGTH)
     pseud = forms.ChoiceField(label=_("Creator/Pseud"))
@@ -239,3 +258,26 @@ def initial_for_work(work: Work) -> dict:
         "freeform": ", ".join(grouped.get("freeform", [])),
         "text_format": "html",
     }
+
+
+# Suggested tags (fanshelf.tags.suggestions) come back as ticked checkboxes named
+# "accept_<type>"; they join the typed tags as if the author had typed them.
+SUGGESTED_TAG_FIELDS = ("fandom", "relationship", "character")
+
+
+def accepted_suggestions(data) -> dict[str, list[str]]:
+    """The suggested tags the author ticked, by tag field."""
+    accepted = {name: data.getlist(f"accept_{name}") for name in SUGGESTED_TAG_FIELDS}
+    return {name: names for name, names in accepted.items() if names}
+
+
+def with_accepted_suggestions(data):
+    """Posted form data with the ticked suggestions added to their tag fields."""
+    accepted = accepted_suggestions(data)
+    if not accepted:
+        return data
+    data = data.copy()
+    for name, names in accepted.items():
+        data[name] = ", ".join(split_tag_list(", ".join([data.get(name, ""), *names])))
+        del data[f"accept_{name}"]
+    return data

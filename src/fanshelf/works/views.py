@@ -3,13 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fanshelf.tags.suggestions import suggest_tags
 from fanshelf.works import selectors, services
-from fanshelf.works.forms import ChapterForm, EditWorkForm, NewWorkForm, initial_for_work
+from fanshelf.works.forms import (
+    ChapterForm,
+    EditWorkForm,
+    NewWorkForm,
+    accepted_suggestions,
+    initial_for_work,
+    with_accepted_suggestions,
+)
 from fanshelf.works.models import Chapter, Work
 
 
@@ -86,14 +95,23 @@ def _preview(form, *, work_form=True) -> dict:
     return preview
 
 
+def _suggestions(preview: dict, tags: dict[str, list[str]]):
+    """Tags suggested for the previewed text that the work does not have yet."""
+    text = "\n".join(preview.get(key, "") for key in ("summary", "body"))
+    tagged = [name for names in tags.values() for name in names]
+    return suggest_tags(text=text, fandoms=tags.get("fandom", []), tagged=tagged)
+
+
 @login_required
 def new_work(request):
-    form = NewWorkForm(request.POST or None, user=request.user)
-    preview = None
+    # Suggested tags the author ticked join the typed ones, so they stay editable.
+    form = NewWorkForm(with_accepted_suggestions(request.POST) or None, user=request.user)
+    preview = suggestions = None
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "post")
         if action == "preview":
             preview = _preview(form)
+            suggestions = _suggestions(preview, preview["tags"])
         else:
             try:
                 work = services.post_work(
@@ -114,7 +132,8 @@ def new_work(request):
                 else:
                     messages.success(request, _("Your draft was saved. It is visible only to you."))
                 return redirect(work)
-    return render(request, "works/work_form.html", {"form": form, "preview": preview, "new": True})
+    context = {"form": form, "preview": preview, "suggestions": suggestions, "new": True}
+    return render(request, "works/work_form.html", context)
 
 
 @login_required
@@ -146,25 +165,33 @@ def edit_work(request, work_id: int):
 def add_chapter(request, work_id: int):
     work = _own_work(request, work_id)
     form = ChapterForm(request.POST or None)
-    preview = None
+    preview = suggestions = None
+    accepted = accepted_suggestions(request.POST)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "post")
         if action == "preview":
             preview = _preview(form, work_form=False)
+            suggestions = _suggestions(preview, services.tags_by_type(work))
         else:
             state = Chapter.State.DRAFT if action == "draft" else Chapter.State.POSTED
             try:
-                chapter = services.add_chapter(
-                    user=request.user, work=work, chapter=form.chapter_text(), state=state
-                )
+                with transaction.atomic():
+                    chapter = services.add_chapter(
+                        user=request.user, work=work, chapter=form.chapter_text(), state=state
+                    )
+                    if accepted:
+                        tags = services.tags_by_type(work)
+                        for name, names in accepted.items():
+                            tags[name] += names
+                        services.update_work(user=request.user, work=work, tags=tags)
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
                 messages.success(request, _("The chapter was added."))
                 return redirect(chapter)
-    return render(
-        request, "works/chapter_form.html", {"form": form, "work": work, "preview": preview}
-    )
+    context = {"form": form, "work": work, "preview": preview, "suggestions": suggestions}
+    context["accepted"] = {name for names in accepted.values() for name in names}
+    return render(request, "works/chapter_form.html", context)
 
 
 @login_required

@@ -7,7 +7,10 @@ from fanshelf.core.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo archive: a demo author, a demo reader and the seed works."
+    help = (
+        "Load the demo archive: a demo author, reader and wrangler, a wrangled tag set "
+        "for the seed's fandom, and the seed works."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -16,6 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = load_demo(options["seeds"])
+        if result.wrangled:
+            self.stdout.write(f"Wrangled the demo tags: {result.wrangled} change(s).")
+        else:
+            self.stdout.write("Already wrangled: the demo tags.")
         for work in result.created:
             self.stdout.write(
                 f"Imported {work.title!r}: {settings.SITE_URL}{work.get_absolute_url()}"

@@ -6,12 +6,15 @@ from django.core.management.base import BaseCommand, CommandError
 from fanshelf.accounts.models import User
 from fanshelf.imports.readers import ImportProblem
 from fanshelf.imports.services import ImportDefaults, files_in, import_file
+from fanshelf.tags.suggestions import suggest_tags
+from fanshelf.works.services import tags_by_type
 
 
 class Command(BaseCommand):
     help = (
         "Import works from .txt, .md, .html files and `fanshelf export` JSON. "
-        "Prints one line per work; a bad file gets one line with the reason."
+        "Prints one line per work, then indented lines with the canonical tags its text "
+        "suggests (never added); a bad file gets one line with the reason."
     )
 
     def add_arguments(self, parser):
@@ -49,5 +52,17 @@ class Command(BaseCommand):
                 url = settings.SITE_URL + work.get_absolute_url()
                 state = "" if work.is_posted else " (draft)"
                 self.stdout.write(f"{work.pk}\t{url}\t{work.title}{state}")
+                self.write_suggestions(work)
         if failures:
             raise CommandError(f"{failures} file(s) could not be imported.", returncode=1)
+
+    def write_suggestions(self, work) -> None:
+        """Indented lines naming the tags the work's text suggests; nothing is added."""
+        tags = tags_by_type(work)
+        text = "\n".join([work.summary, *work.chapters.values_list("body", flat=True)])
+        tagged = [name for names in tags.values() for name in names]
+        suggested = suggest_tags(text=text, fandoms=tags["fandom"], tagged=tagged)
+        labels = {"fandom": "fandoms", "character": "characters", "relationship": "relationships"}
+        for tag_type, names in suggested.as_dict().items():
+            if names:
+                self.stdout.write(f"  suggested {labels[tag_type]}: {', '.join(names)}")
