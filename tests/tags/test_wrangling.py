@@ -42,7 +42,12 @@ def test_merging_a_synonym_moves_its_works_under_the_canonical(make_work, wrangl
     work = make_work(tags=tags_with("Kylux"))
     ship = canonical("Kylo Ren/Armitage Hux", "relationship", wrangler)
     kylux = Tag.objects.get(name="Kylux")
-    assert wrangling.works_moved(kylux) == 1
+    change, moved = wrangling.dry_run(
+        kylux, lambda: wrangling.make_synonym(user=wrangler, tag=kylux, canonical=ship)
+    )
+    assert (change.action, moved) == ("synonym", 1)
+    assert "Kylo Ren/Armitage Hux" not in filter_names(work)
+    assert not WranglingChange.objects.filter(action="synonym").exists()
     wrangling.make_synonym(user=wrangler, tag=kylux, canonical=ship)
     assert "Kylo Ren/Armitage Hux" in filter_names(work)
     assert "Kylux" not in filter_names(work)
@@ -206,3 +211,13 @@ def test_revert_names_a_former_canonical_that_is_gone(wrangler):
     Tag.objects.filter(pk=old.pk).delete()
     with pytest.raises(ValidationError, match="“Hux/Kylo” no longer exists"):
         wrangling.revert(user=wrangler, change=change)
+
+
+def test_a_parent_on_an_unwrangled_tag_moves_no_work(make_work, wrangler):
+    make_work(tags=tags_with("Kylux"))
+    kylux = Tag.objects.get(name="Kylux")
+    fandom = canonical("Star Wars", "fandom", wrangler)
+    _change, moved = wrangling.dry_run(
+        kylux, lambda: wrangling.add_parent(user=wrangler, tag=kylux, parent=fandom)
+    )
+    assert moved == 0

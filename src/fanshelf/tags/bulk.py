@@ -301,9 +301,13 @@ def _apply_row(row: Row, *, user, result: RowResult, dry_run: bool) -> None:
         _refuse(_("“%(tag)s” is a %(type)s tag, not a %(wanted)s tag; a tag's type cannot "
                   "be changed here."),
                 tag=tag, type=tag.type, wanted=tag_type)  # fmt: skip
-    elif dry_run:
-        result.works_moved = wrangling.works_moved(tag)
 
+    with wrangling.counting_moves(tag) as moves:
+        _wrangle_row(row, tag, canonical, parents, user=user, result=result)
+    result.works_moved = moves.works
+
+
+def _wrangle_row(row: Row, tag: Tag, canonical, parents, *, user, result: RowResult) -> None:
     def record(change: WranglingChange | None) -> None:
         if change is not None:
             result.changes.append(_describe(change))

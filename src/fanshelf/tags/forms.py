@@ -8,7 +8,6 @@ so a refusal shows before the wrangler confirms, with the same message as after.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,10 +49,6 @@ class UnwrangledFilterForm(forms.Form):
         }
 
 
-class _DryRun(Exception):
-    """Raised to roll back a previewed wrangle."""
-
-
 def _tag_field(label, help_text=""):
     return forms.CharField(label=label, help_text=help_text, strip=True)
 
@@ -91,14 +86,9 @@ class WrangleForm(forms.Form):
     def done(self) -> str:
         raise NotImplementedError
 
-    def preview(self) -> WranglingChange | None:
-        """Run the action and roll it back: its refusal, or the change it would log."""
-        try:
-            with transaction.atomic():
-                change = self.apply()
-                raise _DryRun
-        except _DryRun:
-            return change
+    def preview(self) -> tuple[WranglingChange | None, int]:
+        """The change the action would log and the works it would move, changing nothing."""
+        return wrangling.dry_run(self.tag, self.apply)
 
     def add_service_error(self, error: ValidationError) -> None:
         self.add_error(self.error_field, error.messages)

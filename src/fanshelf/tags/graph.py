@@ -75,25 +75,32 @@ def works_using(tag_ids: Iterable[int]) -> set[int]:
     )
 
 
-@transaction.atomic
-def refresh_filter_tags(work_ids: Iterable[int]) -> int:
-    """Recompute the filter tags of these works; returns how many rows changed.
+def wanted_filter_tags(work_ids: Iterable[int]) -> dict[int, set[int]]:
+    """What each work's filter tags should be, from the tag graph as it is now."""
+    from fanshelf.works.models import Work
 
-    Only the difference is written, so running it again changes nothing.
-    """
-    from fanshelf.works.models import FilterTagging, Work
-
-    work_ids = list(work_ids)
     carried: dict[int, set[int]] = {pk: set() for pk in work_ids}
     for work_id, tag_id in Work.tags.through.objects.filter(work_id__in=work_ids).values_list(
         "work_id", "tag_id"
     ):
         carried[work_id].add(tag_id)
     by_tag = filter_tags_by_tag(set().union(*carried.values()) if carried else set())
-    wanted = {
+    return {
         work_id: set().union(*(by_tag[tag_id] for tag_id in tags)) if tags else set()
         for work_id, tags in carried.items()
     }
+
+
+@transaction.atomic
+def refresh_filter_tags(work_ids: Iterable[int]) -> int:
+    """Recompute the filter tags of these works; returns how many rows changed.
+
+    Only the difference is written, so running it again changes nothing.
+    """
+    from fanshelf.works.models import FilterTagging
+
+    work_ids = list(work_ids)
+    wanted = wanted_filter_tags(work_ids)
     current: dict[int, dict[int, int]] = {pk: {} for pk in work_ids}
     for row_id, work_id, tag_id in FilterTagging.objects.filter(work_id__in=work_ids).values_list(
         "pk", "work_id", "tag_id"

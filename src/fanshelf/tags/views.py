@@ -99,8 +99,12 @@ def wrangle_tag(request, name: str):
         bound = form_class(request.POST, tag=tag, user=request.user)
         if bound.is_valid():
             confirmed = request.POST.get("confirm") == "1"
+            moved = 0
             try:
-                change = bound.apply() if confirmed else bound.preview()
+                if confirmed:
+                    change = bound.apply()
+                else:
+                    change, moved = bound.preview()
             except ValidationError as error:
                 bound.add_service_error(error)
             else:
@@ -112,7 +116,7 @@ def wrangle_tag(request, name: str):
                     messages.success(request, bound.done())
                     tag.refresh_from_db()
                     return redirect(tag)
-                context = {"tag": tag, "form": bound, "moved": wrangling.works_moved(tag)}
+                context = {"tag": tag, "form": bound, "moved": moved}
                 return render(request, "tags/confirm.html", context)
     context = {
         "tag": tag,

@@ -6,6 +6,10 @@ with a message naming the tag and the rule, runs in one transaction, is logged a
 refresh of the filter tags of the works it moves.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -51,9 +55,47 @@ def _log(user, action: str, tag: Tag, other: Tag | None = None, old="", new="") 
     )
 
 
-def works_moved(tag: Tag) -> int:
-    """How many works a wrangle of ``tag`` may move between filters (for the preview)."""
-    return len(graph.works_using([tag.pk]))
+@dataclass
+class Moves:
+    works: int = 0
+
+
+@contextmanager
+def counting_moves(tag: Tag) -> Iterator[Moves]:
+    """Count the works whose filter tags the wrangles of ``tag`` inside the block change.
+
+    Compares what the graph says each candidate work should be found under before
+    and after, so it is exact whether or not the refresh task has run yet; inside a
+    transaction that is then rolled back, it previews a wrangle ("this will move N
+    works") without changing anything.
+    """
+    moves = Moves()
+    candidates = sorted(graph.works_using([tag.pk]))
+    before = graph.wanted_filter_tags(candidates)
+    try:
+        yield moves
+    finally:
+        after = graph.wanted_filter_tags(candidates)
+        moves.works = sum(1 for work_id in candidates if before[work_id] != after[work_id])
+
+
+class _DryRun(Exception):
+    pass
+
+
+def dry_run(tag: Tag, apply: Callable[[], WranglingChange | None]) -> tuple:
+    """Run ``apply`` (a wrangle of ``tag``) and roll it back.
+
+    Returns the change it would log (None if it would change nothing) and how many
+    works it would move; a refusal is raised as the real action would raise it.
+    """
+    try:
+        with transaction.atomic(), counting_moves(tag) as moves:
+            change = apply()
+            raise _DryRun
+    except _DryRun:
+        pass
+    return change, moves.works
 
 
 @transaction.atomic
