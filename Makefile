@@ -71,6 +71,7 @@ $(STAMPS)/wrk: | $(STAMPS)/venv
 bench: $(STAMPS)/app $(STAMPS)/wrk
 	$(BIN)/python bench/text_bench.py
 	$(BIN)/python bench/http_bench.py
+	$(BIN)/python bench/autocomplete_bench.py
 
 lint: $(STAMPS)/dev
 	$(BIN)/ruff check .

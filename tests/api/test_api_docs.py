@@ -51,6 +51,7 @@ def test_api_root_points_to_the_endpoints(client):
     assert response.status_code == 200
     assert response.json() == {
         "works": "http://testserver/api/v1/works",
+        "tags": "http://testserver/api/v1/tags",
         "openapi": "http://testserver/api/v1/openapi.json",
         "docs": "http://testserver/api/v1/docs",
     }

@@ -8,7 +8,8 @@ shape and status 400, so a client handles both the same way.
 import json
 import logging
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -120,6 +121,14 @@ def on_not_found(request, exc: Exception):
     return error_response(message or _("This work does not exist, or you cannot see it."), 404)
 
 
+def on_too_big(request, exc: RequestDataTooBig):
+    return error_response(
+        _("The request body is larger than %(max)s bytes.")
+        % {"max": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}"},
+        413,
+    )
+
+
 def on_unexpected_error(request, exc: Exception):
     logger.error(
         "API error: %s %s",
@@ -140,4 +149,5 @@ def install(api) -> None:
     api.add_exception_handler(PermissionDenied, on_permission_denied)
     api.add_exception_handler(ObjectDoesNotExist, on_not_found)
     api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
     api.add_exception_handler(Exception, on_unexpected_error)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from fanshelf.api import errors
+from fanshelf.api.tags import router as tags_router
 from fanshelf.api.works import router as works_router
 
 app_name = "api"
@@ -16,7 +17,7 @@ api = NinjaAPI(
     title="Fanshelf API",
     version="1",
     description=(
-        "Read and post works. Send `Authorization: Bearer TOKEN` with a token from "
+        "Read and post works; find, suggest and wrangle tags. Send `Authorization: Bearer TOKEN` with a token from "
         "`fanshelf token NAME`; reads work without one, as a guest. "
         'Errors are JSON: `{"detail": "…"}`, plus `"errors": {field: [messages]}` '
         "for invalid input."
@@ -26,6 +27,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", works_router)
+api.add_router("/", tags_router)
 
 
 def index(request):
@@ -33,6 +35,7 @@ def index(request):
     return JsonResponse(
         {
             "works": request.build_absolute_uri(reverse("api:v1:works")),
+            "tags": request.build_absolute_uri(reverse("api:v1:tags")),
             "openapi": request.build_absolute_uri(reverse("api:v1:openapi-json")),
             "docs": request.build_absolute_uri(reverse("api:v1:openapi-view")),
         }

@@ -28,7 +28,7 @@
   function enhance(input) {
     var type = input.dataset.autocomplete;
     var list = document.createElement("ul");
-    var status = document.createElement("p");
+    var announcer = document.createElement("p");
     var options = [];
     var active = -1;
     var timer = null;
@@ -36,21 +36,23 @@
 
     list.id = (input.id || "autocomplete-" + ++counter) + "-suggestions";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", input.labels && input.labels[0]
-      ? input.labels[0].textContent.replace("*", "").trim() : type);
+    // Not the field's own label: "Characters" should name the input alone.
+    list.setAttribute("aria-label", input.dataset.autocompleteLabel || "Suggestions");
     list.hidden = true;
     setStyle(list, {
       position: "absolute", zIndex: "20", margin: "0", padding: "0", listStyle: "none",
-      maxHeight: "16em", overflowY: "auto", background: "Canvas", color: "CanvasText",
-      border: "1px solid GrayText", borderRadius: "4px", boxShadow: "0 4px 12px rgba(0,0,0,.2)"
+      maxHeight: "16em", overflowY: "auto", background: "var(--bg, Canvas)",
+      color: "var(--fg, CanvasText)", border: "1px solid var(--muted, GrayText)",
+      borderRadius: "4px", boxShadow: "0 4px 12px rgba(0,0,0,.2)"
     });
-    status.setAttribute("role", "status");
-    setStyle(status, {
+    // aria-live rather than role=status, which the page keeps for its messages.
+    announcer.setAttribute("aria-live", "polite");
+    setStyle(announcer, {
       position: "absolute", width: "1px", height: "1px", overflow: "hidden",
       clip: "rect(0 0 0 0)", whiteSpace: "nowrap", margin: "0"
     });
     input.insertAdjacentElement("afterend", list);
-    list.insertAdjacentElement("afterend", status);
+    list.insertAdjacentElement("afterend", announcer);
     if (getComputedStyle(input.parentNode).position === "static") {
       input.parentNode.style.position = "relative";
     }
@@ -74,8 +76,9 @@
       options.forEach(function (option, i) {
         var on = i === index;
         option.setAttribute("aria-selected", on ? "true" : "false");
-        option.style.background = on ? "Highlight" : "";
-        option.style.color = on ? "HighlightText" : "";
+        // The site's colours where its stylesheet has them, the system's otherwise.
+        option.style.background = on ? "var(--accent, Highlight)" : "";
+        option.style.color = on ? "var(--bg, HighlightText)" : "";
       });
       active = index;
       if (index < 0) {
@@ -119,7 +122,7 @@
           list.appendChild(option);
           options.push(option);
         });
-      status.textContent = options.length
+      announcer.textContent = options.length
         ? options.length + (options.length === 1 ? " suggestion" : " suggestions") : "";
       if (!options.length) return;
       setStyle(list, {
