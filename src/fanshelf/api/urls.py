@@ -17,7 +17,8 @@ api = NinjaAPI(
     title="Fanshelf API",
     version="1",
     description=(
-        "Read and post works; find, suggest and wrangle tags. Send `Authorization: Bearer TOKEN` with a token from "
+        "Read and post works; find, suggest and wrangle tags. "
+        "Send `Authorization: Bearer TOKEN` with a token from "
         "`fanshelf token NAME`; reads work without one, as a guest. "
         'Errors are JSON: `{"detail": "…"}`, plus `"errors": {field: [messages]}` '
         "for invalid input."
