@@ -91,6 +91,42 @@ def wanted_filter_tags(work_ids: Iterable[int]) -> dict[int, set[int]]:
     }
 
 
+def _mark_crossovers(wanted: dict[int, set[int]]) -> None:
+    """A crossover is found under two or more fandoms, neither one above the other.
+
+    Fandoms nobody has wrangled yet count as they were typed.
+    """
+    from fanshelf.works.models import Work
+
+    all_tags = set().union(*wanted.values()) if wanted else set()
+    fandoms = set(
+        Tag.objects.filter(pk__in=all_tags, type=Tag.Type.FANDOM).values_list("pk", flat=True)
+    )
+    has_parent_fandom = set(
+        Parents.objects.filter(from_tag_id__in=fandoms, to_tag_id__in=fandoms).values_list(
+            "from_tag_id", flat=True
+        )
+    )
+    tops = fandoms - has_parent_fandom
+    unwrangled: dict[int, int] = {}
+    for work_id in Work.tags.through.objects.filter(
+        work_id__in=wanted,
+        tag__type=Tag.Type.FANDOM,
+        tag__canonical=False,
+        tag__synonym_of__isnull=True,
+    ).values_list("work_id", flat=True):
+        unwrangled[work_id] = unwrangled.get(work_id, 0) + 1
+    crossover = {
+        work_id
+        for work_id, tags in wanted.items()
+        if len(tags & tops) + unwrangled.get(work_id, 0) > 1
+    }
+    Work.objects.filter(pk__in=wanted).exclude(pk__in=crossover).filter(crossover=True).update(
+        crossover=False
+    )
+    Work.objects.filter(pk__in=crossover, crossover=False).update(crossover=True)
+
+
 @transaction.atomic
 def refresh_filter_tags(work_ids: Iterable[int]) -> int:
     """Recompute the filter tags of these works; returns how many rows changed.
@@ -119,4 +155,5 @@ def refresh_filter_tags(work_ids: Iterable[int]) -> int:
     ]
     FilterTagging.objects.filter(pk__in=stale).delete()
     FilterTagging.objects.bulk_create(missing, ignore_conflicts=True)
+    _mark_crossovers(wanted)
     return len(stale) + len(missing)

@@ -84,6 +84,9 @@ class Work(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     revised_at = models.DateTimeField(null=True, blank=True)
 
+    # More than one unrelated fandom; kept with the filter tags (tags.graph).
+    crossover = models.BooleanField(default=False)
+
     # Denormalised so listings never count rows.
     word_count = models.PositiveIntegerField(default=0)
     chapter_count = models.PositiveIntegerField(default=0)
@@ -93,7 +96,13 @@ class Work(models.Model):
     bookmark_count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["state", "-revised_at"])]
+        indexes = [
+            models.Index(fields=["state", "-revised_at"]),
+            models.Index(fields=["state", "-published_at"]),
+            models.Index(fields=["state", "-kudos_count"]),
+            models.Index(fields=["state", "-word_count"]),
+            models.Index(fields=["state", "-hit_count"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
