@@ -9,14 +9,18 @@ STAMPS := $(VENV)/stamps
 HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
+PG_BIN := /usr/lib/postgresql/15/bin
+# Extra pytest arguments, e.g. `make test-postgres PYTEST_ARGS="tests/tags -x"`.
+PYTEST_ARGS ?=
 
 export FANSHELF_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test bench lint format migrate clean help
+.PHONY: run test test-sqlite test-postgres bench lint format migrate clean help
 
 help:
 	@echo "make run   - set up and serve the demo archive on http://$(HOST):$(PORT)/"
-	@echo "make test  - set up and run the whole test suite"
+	@echo "make test  - set up and run the whole test suite, on SQLite and on PostgreSQL"
+	@echo "make test-sqlite / make test-postgres - the suite on one database only"
 	@echo "make bench - run the benchmarks in bench/ and print their figures"
 
 $(STAMPS)/venv:
@@ -32,11 +36,18 @@ $(STAMPS)/dev: $(STAMPS)/app
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# Debian packages the browser tests need: Chromium (never a downloaded browser)
-# and Node.js/npm to fetch axe-core from the npm registry.
-$(STAMPS)/debian: | $(STAMPS)/venv
+# psycopg, for the test run on PostgreSQL.
+$(STAMPS)/postgres: $(STAMPS)/app
+	$(BIN)/pip install --quiet -e '.[postgres]'
+	touch $@
+
+# Debian packages the tests need: Chromium (never a downloaded browser), Node.js/npm
+# to fetch axe-core from the npm registry, and the PostgreSQL 15 server. Checked
+# again whenever this Makefile changes (cheap when nothing is missing).
+$(STAMPS)/debian: Makefile | $(STAMPS)/venv
 	@missing=""; \
 	  [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	  [ -x $(PG_BIN)/pg_ctl ] || missing="$$missing postgresql"; \
 	  command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	  fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
 	  if [ -n "$$missing" ]; then \
@@ -59,9 +70,33 @@ run: migrate
 	$(BIN)/fanshelf worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/fanshelf serve --host $(HOST) --port $(PORT)
 
-test: $(STAMPS)/dev $(STAMPS)/npm
+# The whole suite runs twice, on SQLite and on PostgreSQL, even when the first run
+# fails; `make test` fails if either did.
+test: $(STAMPS)/dev $(STAMPS)/npm $(STAMPS)/postgres
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	@status=0; \
+	  $(MAKE) --no-print-directory test-sqlite || status=1; \
+	  $(MAKE) --no-print-directory test-postgres || status=1; \
+	  exit $$status
+
+test-sqlite: $(STAMPS)/dev $(STAMPS)/npm
+	@echo "== The test suite on SQLite"
+	@start=$$(date +%s); \
+	  env -u FANSHELF_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	  echo "== SQLite run: $$(( $$(date +%s) - start ))s"; exit $$status
+
+# A throwaway PostgreSQL 15 server in a fresh folder under /tmp, on a Unix socket
+# only (scripts/postgres.sh); it is stopped and deleted when the run ends, failed
+# or interrupted. pytest-django creates and drops the test database in it.
+test-postgres: $(STAMPS)/dev $(STAMPS)/npm $(STAMPS)/postgres
+	@echo "== The test suite on PostgreSQL"
+	@start=$$(date +%s); \
+	  pgdir=$$(mktemp -d /tmp/fanshelf-pg.XXXXXX); \
+	  trap 'scripts/postgres.sh stop "$$pgdir"' EXIT; trap 'exit 130' INT TERM HUP; \
+	  scripts/postgres.sh start "$$pgdir" || exit 1; \
+	  FANSHELF_DATABASE_URL=$$(scripts/postgres.sh url "$$pgdir") $(BIN)/pytest $(PYTEST_ARGS); \
+	  status=$$?; \
+	  echo "== PostgreSQL run: $$(( $$(date +%s) - start ))s"; exit $$status
 
 $(STAMPS)/wrk: | $(STAMPS)/venv
 	command -v wrk >/dev/null || ($(APT_GET) update -qq && $(APT_GET) install -y -qq wrk)

@@ -10,7 +10,8 @@ highest code point) rather than ``LIKE``, and ranks on columns of the tag itself
 The index ``tag_autocomplete_idx`` holds the name, type, canonical flag and usage
 count, so the ranking reads that index alone even when a one-letter prefix matches
 thousands of tags; only the few rows returned are read from the table. (On
-PostgreSQL the range is exact under the ``C`` collation.)
+PostgreSQL the column has the ``C`` collation whatever the database's locale, see
+``CodePointCharField``, so the range means "starts with" there too.)
 """
 
 from collections.abc import Iterable

@@ -17,6 +17,23 @@ def normalize_tag_name(name: str) -> str:
 FIXED_TYPES = frozenset({"rating", "warning", "category"})
 
 
+class CodePointCharField(models.CharField):
+    """Text compared and sorted code point by code point on every engine.
+
+    SQLite's default (BINARY) already does; on PostgreSQL the column gets the "C"
+    collation, whatever the database's own locale. A linguistic collation (en_US,
+    ICU) puts "zoë washburne" between "zoe" and "zoe" followed by U+10FFFF, so the
+    prefix ranges of tags.autocomplete would find it for "zoe"; under "C" those
+    ranges mean "starts with" and still read the index.
+    """
+
+    def db_parameters(self, connection):
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
+
+
 class Tag(models.Model):
     class Type(models.TextChoices):
         RATING = "rating", _("Rating")
@@ -28,7 +45,9 @@ class Tag(models.Model):
         FREEFORM = "freeform", _("Additional Tags")
 
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
-    normalized_name = models.CharField(max_length=NAME_MAX_LENGTH * 2, unique=True, editable=False)
+    normalized_name = CodePointCharField(
+        max_length=NAME_MAX_LENGTH * 2, unique=True, editable=False
+    )
     type = models.CharField(max_length=16, choices=Type.choices, default=Type.FREEFORM)
     canonical = models.BooleanField(default=False)
     synonym_of = models.ForeignKey(
