@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "fanshelf.accounts",
     "fanshelf.tags",
     "fanshelf.works",
+    "fanshelf.discovery",
     "fanshelf.imports",
     "fanshelf.api",
     # Listed so the API docs use django-ninja's bundled Swagger UI, not a CDN.

@@ -8,6 +8,7 @@ from fanshelf.tags.urls import wrangling_patterns
 
 urlpatterns = [
     path("", home, name="home"),
+    path("works/", include("fanshelf.discovery.urls")),
     path("works/", include("fanshelf.works.urls")),
     path("users/", include("fanshelf.accounts.urls")),
     path("tags/", include("fanshelf.tags.urls")),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from fanshelf.accounts.forms import SignUpForm
 from fanshelf.accounts.models import User
 from fanshelf.accounts.services import create_user
+from fanshelf.discovery.views import listing_context
 from fanshelf.works.selectors import works_by_user
 
 
@@ -31,6 +32,7 @@ def sign_up(request):
 
 
 def user_works(request, username: str):
+    """A user's works, with the filters and facets of every listing; drafts for the owner."""
     owner = get_object_or_404(User, username__iexact=username, is_active=True)
-    works = works_by_user(owner=owner, viewer=request.user)
-    return render(request, "accounts/works.html", {"owner": owner, "works": works})
+    context = listing_context(request, base=works_by_user(owner=owner, viewer=request.user))
+    return render(request, "accounts/works.html", {"owner": owner, **context})

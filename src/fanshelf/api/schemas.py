@@ -11,11 +11,13 @@ The output schemas only document the responses: the views send
 ``work_to_dict``'s output unchanged, and a test keeps these schemas in step with it.
 """
 
+import datetime
 from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+from fanshelf.discovery.filters import CROSSOVERS, SORTS
 from fanshelf.works.models import Work
 
 TextFormat = Literal["html", "plain", "markdown"]
@@ -219,12 +221,72 @@ class WorkOut(WorkSummaryOut):
     chapters: list[ChapterOut]
 
 
+class WorkListQuery(Schema):
+    """What ``GET /works`` filters by. Tag parameters take names, may repeat and may
+    hold comma-separated lists; a synonym finds its canonical tag's works."""
+
+    q: str = Field(
+        "",
+        description="Full-text search: “a phrase”, -word, title:, summary:, "
+        "creator:. Longer than 500 characters, the rest is ignored (with a note).",
+    )
+    tags: list[str] = Field(
+        [],
+        description="Works with all of these tags (canonical tags "
+        "also find their synonyms and sub tags).",
+    )
+    exclude_tags: list[str] = Field([], description="Works with none of these tags.")
+    rating: list[str] = Field([], description="Works with any of these ratings.")
+    warnings: list[str] = Field([], description="Works with all of these archive warnings.")
+    categories: list[str] = Field([], description="Works with all of these categories.")
+    complete: Literal["", "complete", "wip"] = Field(
+        "", description="complete: finished works only; wip: works in progress only."
+    )
+    single_chapter: bool = Field(False, description="Only works of one chapter, complete.")
+    crossover: Literal[tuple(CROSSOVERS)] = Field(
+        "include", description="Works with fandoms that are not related: include, exclude, only."
+    )
+    language: str = Field("", max_length=16, description="A language code, e.g. en.")
+    words_from: int | None = Field(None, ge=0)
+    words_to: int | None = Field(None, ge=0)
+    updated_from: datetime.date | None = Field(None, description="YYYY-MM-DD")
+    updated_to: datetime.date | None = Field(None, description="YYYY-MM-DD")
+    published_from: datetime.date | None = Field(None, description="YYYY-MM-DD")
+    published_to: datetime.date | None = Field(None, description="YYYY-MM-DD")
+    sort: Literal[tuple(SORTS)] | None = Field(
+        None, description="Default: relevance with q, else updated. Relevance needs q."
+    )
+    page: int = Field(1, ge=1)
+    facets: bool = Field(True, description="false leaves out the facets, for a faster answer.")
+
+
+class FacetOut(Schema):
+    name: str
+    count: int = Field(
+        description="Works on all pages with this tag (or its synonyms and "
+        "sub tags), counted from the first 2,000 when facets_sampled."
+    )
+    url: str = Field(description="This listing narrowed to works with the tag.")
+    exclude_url: str = Field(description="This listing without the works with the tag.")
+
+
 class WorkPageOut(Schema):
-    count: int = Field(description="Works visible to the caller, on all pages.")
+    count: int = Field(description="Works visible to the caller that match, on all pages.")
     page: int
-    next: str | None = Field(description="URL of the next page, or null.")
-    previous: str | None = Field(description="URL of the previous page, or null.")
+    next: str | None = Field(description="URL of the next page (same filters), or null.")
+    previous: str | None = Field(description="URL of the previous page (same filters), or null.")
     results: list[WorkSummaryOut]
+    facets: dict[str, list[FacetOut]] = Field(
+        description="The top 10 tags of each type (rating, warning, category, fandom, "
+        "relationship, character, freeform) in the matching works; {} with facets=false."
+    )
+    facets_sampled: bool = Field(
+        description="Whether the facets were counted from the first 2,000 works only."
+    )
+    notes: list[str] = Field(
+        description="What was ignored or adjusted in the request, in sentences: unknown "
+        "tags, a search shortened or read differently."
+    )
 
 
 class ErrorOut(Schema):

@@ -5,12 +5,8 @@ with the chapters the caller may read; anonymous works name their creators only 
 those creators. Works the caller may not see answer 404, like works that do not exist.
 """
 
-from urllib.parse import urlencode
-
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, Paginator
 from django.db import transaction
-from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,17 +18,27 @@ from fanshelf.api.schemas import (
     NewChapterIn,
     ValidationErrorOut,
     WorkIn,
+    WorkListQuery,
     WorkOut,
     WorkPageOut,
     WorkPatch,
 )
+from fanshelf.discovery.filters import parse_filters
+from fanshelf.discovery.links import (
+    API_NAMES,
+    EXCLUDE_PARAM,
+    filter_params,
+    include_param,
+    listing_url,
+)
+from fanshelf.discovery.selectors import search_works
 from fanshelf.works.export import work_to_dict
 from fanshelf.works.models import Work
 from fanshelf.works.selectors import (
     chapters_for_reader,
+    has_unposted_works,
     is_creator_cached,
     visible_works,
-    with_blurb_data,
     work_for_reader,
 )
 from fanshelf.works.services import (
@@ -54,12 +60,6 @@ READ_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def works_for_listing(viewer):
-    """Works the viewer may see, newest revised first; their unposted drafts go last."""
-    works = visible_works(viewer).order_by(F("revised_at").desc(nulls_last=True), "-pk")
-    return with_blurb_data(works)
-
-
 def work_summary(work: Work, viewer) -> dict:
     summary = work_to_dict(work, chapters=[], reveal_anonymous=is_creator_cached(viewer, work))
     del summary["chapters"]
@@ -77,8 +77,58 @@ def work_response(*, work_id: int, viewer, status: int = 200) -> JsonResponse:
     return response
 
 
-def _page_url(request, number: int) -> str:
-    return request.build_absolute_uri(f"{request.path}?{urlencode({'page': number})}")
+def _listing_params(query: WorkListQuery) -> dict:
+    """The API's parameters as ``parse_filters`` reads a query string."""
+    params = query.dict(exclude={"facets"})
+    params["single_chapter"] = "1" if query.single_chapter else ""
+    return {key: "" if value is None else value for key, value in params.items()}
+
+
+def _unknown_parameters(request) -> list[str]:
+    """A note for each parameter the list does not read, naming the one meant if known."""
+    notes = []
+    for name in request.GET:
+        if name in WorkListQuery.model_fields:
+            continue
+        if name in API_NAMES:
+            notes.append(_("Ignored the parameter “%(name)s”: the API calls it “%(api)s”.")
+                         % {"name": name, "api": API_NAMES[name]})  # fmt: skip
+        else:
+            notes.append(_("Ignored the unknown parameter “%(name)s”.") % {"name": name[:40]})
+    return notes
+
+
+def _listing_base(viewer):
+    """None (the posted works) unless the caller has unposted works of their own.
+
+    Listing through a base costs a subquery over every visible work, so only
+    callers with drafts to see pay for it.
+    """
+    if getattr(viewer, "is_authenticated", False) and has_unposted_works(user=viewer):
+        return visible_works(viewer)
+    return None
+
+
+def _facets_out(request, filters, listing, extra) -> dict:
+    def url(params) -> str:
+        return request.build_absolute_uri(
+            listing_url(request.path, params + extra, names=API_NAMES)
+        )
+
+    def facet(param: str, entry) -> dict:
+        name = entry.tag.name
+        exclude = filter_params(filters, remove=[(param, name)], add=[(EXCLUDE_PARAM, name)])
+        return {
+            "name": name,
+            "count": entry.count,
+            "url": url(filter_params(filters, add=[(param, name)])),
+            "exclude_url": url(exclude),
+        }
+
+    return {
+        tag_type: [facet(include_param(tag_type), entry) for entry in entries]
+        for tag_type, entries in listing.facets.items()
+    }
 
 
 @router.get(
@@ -87,31 +137,50 @@ def _page_url(request, number: int) -> str:
     openapi_extra=OPTIONAL_TOKEN,
     response={200: WorkPageOut, **READ_ERRORS},
     url_name="works",
-    summary="List works",
+    summary="List and search works",
     operation_id="listWorks",
 )
-def list_works(request, page: int = Query(1, ge=1)):
-    """Works the caller may read, newest revised first, 20 a page, without chapter text.
+def list_works(request, query: Query[WorkListQuery]):
+    """Works the caller may read that match the filters, 20 a page, without chapter text,
+    with the top tags of the matching works (facets).
 
     Guests see posted works that are not restricted; with a token you also see
-    restricted works and your own drafts.
+    restricted works and your own drafts (after the posted works). A malformed value
+    (a page below 1, a word count that is not a whole number, an unknown sort) is a
+    400 naming the parameter; a tag nobody uses is not an error: the answer is 200
+    with a note saying so in ``notes``. A page past the last one is a 404.
     """
-    paginator = Paginator(works_for_listing(request.auth), PAGE_SIZE)
-    try:
-        current = paginator.page(page)
-    except EmptyPage:
-        raise Http404(_("There is no page %(page)d of works.") % {"page": page}) from None
+    filters, notes = parse_filters(_listing_params(query))
+    notes = _unknown_parameters(request) + notes
+    listing = search_works(
+        viewer=request.auth,
+        filters=filters,
+        base=_listing_base(request.auth),
+        page_size=PAGE_SIZE,
+        with_facets=query.facets,
+    )
+    current = listing.page
+    if filters.page > current.number:
+        raise Http404(_("There is no page %(page)d of these works.") % {"page": filters.page})
+    # The next and previous pages keep the filters, and facets=false if it was sent.
+    extra = [] if query.facets else [("facets", "false")]
+
+    def page_url(number: int) -> str:
+        params = filter_params(filters) + extra + [("page", str(number))]
+        return request.build_absolute_uri(listing_url(request.path, params, names=API_NAMES))
+
     return JsonResponse(
         {
-            "count": paginator.count,
+            "count": listing.count,
             "page": current.number,
-            "next": _page_url(request, current.next_page_number()) if current.has_next() else None,
+            "next": page_url(current.next_page_number()) if current.has_next() else None,
             "previous": (
-                _page_url(request, current.previous_page_number())
-                if current.has_previous()
-                else None
+                page_url(current.previous_page_number()) if current.has_previous() else None
             ),
             "results": [work_summary(work, request.auth) for work in current.object_list],
+            "facets": _facets_out(request, filters, listing, extra),
+            "facets_sampled": listing.facets_sampled,
+            "notes": [str(note) for note in notes + listing.notes],
         }
     )
 

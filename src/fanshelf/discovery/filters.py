@@ -91,7 +91,9 @@ def _values(params: Mapping, key: str) -> list[str]:
     else:
         value = params.get(key, [])
         values = value if isinstance(value, list | tuple) else [value]
-    return [str(value) for value in values if value is not None and str(value).strip()]
+    # NUL never means anything in a filter, and PostgreSQL refuses it in any text.
+    values = [str(value).replace("\x00", "") for value in values if value is not None]
+    return [value for value in values if value.strip()]
 
 
 def _names(params: Mapping, key: str) -> list[str]:

@@ -139,11 +139,17 @@ ORDERS = {
 }
 
 
-def _ordered(works: QuerySet, sort: str) -> QuerySet:
+def _ordered(works: QuerySet, sort: str, *, undated_last: bool = False) -> QuerySet:
     if sort == "author":
         first = Creatorship.objects.filter(work_id=OuterRef("pk")).order_by("position", "pk")
         works = works.annotate(first_creator=Subquery(first.values("pseud__name")[:1]))
-    return works.order_by(*ORDERS[sort])
+    order = ORDERS[sort]
+    if undated_last and sort in ("updated", "published"):
+        # Drafts have no dates: after the posted works on every engine (PostgreSQL
+        # sorts NULL first in descending order). Only a base can bring drafts in, so
+        # the plain listing keeps the order its indexes serve.
+        order = [F(order[0].lstrip("-")).desc(nulls_last=True), *order[1:]]
+    return works.order_by(*order)
 
 
 def _facets(works: QuerySet, count: int) -> tuple[dict[str, list[FacetEntry]], bool]:
@@ -203,7 +209,7 @@ def search_works(
     sort = filters.effective_sort
     if sort == "relevance" and (query is None or query.is_empty):
         sort = "updated"
-    works = _ordered(works, sort)
+    works = _ordered(works, sort, undated_last=base is not None)
     paginator = Paginator(with_blurb_data(works), page_size)
     page = paginator.get_page(filters.page)
     if filters.page > paginator.num_pages:

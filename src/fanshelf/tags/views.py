@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fanshelf.discovery.views import listing_context
 from fanshelf.tags import selectors, wrangling
 from fanshelf.tags.forms import (
     WRANGLE_FORMS,
@@ -20,7 +21,6 @@ from fanshelf.tags.forms import (
 )
 from fanshelf.tags.models import Tag, WranglingChange
 
-WORKS_PER_PAGE = 20
 TAGS_PER_PAGE = 50
 CHANGES_PER_PAGE = 50
 
@@ -58,9 +58,10 @@ def tag_detail(request, name: str):
 
 
 def tag_works(request, name: str):
+    """The works found under a tag, with the filters and facets of every listing."""
     tag = _tag_or_404(name)
-    works = _page(request, selectors.works_for_tag(tag=tag, viewer=request.user), WORKS_PER_PAGE)
-    context = {"tag": tag, "found_under": tag.synonym_of or tag, "page": works}
+    context = listing_context(request, base=selectors.works_for_tag(tag=tag, viewer=request.user))
+    context.update(tag=tag, found_under=tag.synonym_of or tag)
     return render(request, "tags/works.html", context)
 
 

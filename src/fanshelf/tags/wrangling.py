@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fanshelf.discovery import search
 from fanshelf.tags import graph
 from fanshelf.tags.models import Tag, WranglingChange, normalize_tag_name
 from fanshelf.tags.services import validate_tag_name
@@ -218,6 +219,7 @@ def rename(*, user, tag: Tag, name: str) -> WranglingChange | None:
     old = tag.name
     tag.name = name
     tag.save(update_fields=["name", "normalized_name"])
+    search.index_works_tagged([tag.pk])
     return _log(user, Action.RENAME, tag, old=old, new=name)
 
 

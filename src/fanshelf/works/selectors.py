@@ -41,6 +41,13 @@ def works_by_user(*, owner, viewer) -> QuerySet[Work]:
     return with_blurb_data(works.order_by("-revised_at", "-created_at", "-pk"))
 
 
+def has_unposted_works(*, user) -> bool:
+    """Whether ``user`` created any work that is not posted (a draft, a scheduled work)."""
+    return (
+        Creatorship.objects.filter(pseud__user=user).exclude(work__state=Work.State.POSTED).exists()
+    )
+
+
 def work_for_reader(*, work_id: int, viewer) -> Work:
     """The work if ``viewer`` may read it; raises ``Work.DoesNotExist`` otherwise."""
     return with_blurb_data(visible_works(viewer)).get(pk=work_id)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from fanshelf import text
 from fanshelf.accounts.models import Pseud, User
+from fanshelf.discovery import search
 from fanshelf.tags import graph
 from fanshelf.tags.models import Tag
 from fanshelf.tags.services import find_or_create_tag, fixed_tags
@@ -378,6 +379,7 @@ def post_work(
         for position, (chapter, values) in enumerate(zip(chapters, chapter_fields, strict=True), 1)
     )
     _count_all_chapters(work)
+    search.backend().index_works([work.pk])
     return work
 
 
@@ -471,6 +473,7 @@ def update_work(
     work.save()
     if resolved is not None:
         _set_tags(work, resolved)
+    search.backend().index_works([work.pk])
     return work
 
 
@@ -493,6 +496,7 @@ def publish_work(*, user: User, work: Work) -> Work:
     work.save(update_fields=["state", "published_at", "revised_at"])
     work.chapters.update(state=Chapter.State.POSTED, published_at=now)
     refresh_counts(work)
+    search.backend().index_works([work.pk])
     return work
 
 
@@ -531,6 +535,7 @@ def add_chapter(
             work.expected_chapters = position
         work.save(update_fields=["revised_at", "expected_chapters"])
     _count_all_chapters(work)
+    search.backend().index_works([work.pk])
     return new
 
 
@@ -546,6 +551,7 @@ def update_chapter(*, user: User, chapter: Chapter, changes: ChapterText) -> Cha
         work.revised_at = timezone.now()
         work.save(update_fields=["revised_at"])
     _count_all_chapters(work)
+    search.backend().index_works([work.pk])
     return chapter
 
 
@@ -560,6 +566,7 @@ def post_chapter(*, user: User, chapter: Chapter) -> Chapter:
         chapter.save(update_fields=["state", "published_at"])
         work.save(update_fields=["revised_at"])
         refresh_counts(work)
+    search.backend().index_works([work.pk])
     return chapter
 
 
@@ -576,6 +583,7 @@ def reorder_chapters(*, user: User, work: Work, chapter_ids: list[int]) -> None:
         Chapter.objects.filter(pk=pk).update(position=position + offset)
     for position, pk in enumerate(chapter_ids, 1):
         Chapter.objects.filter(pk=pk).update(position=position)
+    search.backend().index_works([work.pk])
 
 
 @transaction.atomic
@@ -592,6 +600,7 @@ def delete_chapter(*, user: User, chapter: Chapter) -> None:
     for position, pk in enumerate(remaining, 1):
         Chapter.objects.filter(pk=pk).update(position=position)
     _count_all_chapters(work)
+    search.backend().index_works([work.pk])
 
 
 @transaction.atomic
@@ -599,4 +608,5 @@ def delete_work(*, user: User, work: Work) -> None:
     """Delete a work with its chapters."""
     require_creator(user, work)
     Tag.objects.filter(works=work, usage_count__gt=0).update(usage_count=F("usage_count") - 1)
+    search.backend().remove_works([work.pk])
     work.delete()

@@ -21,4 +21,54 @@ The backend in use follows the ``default`` database's vendor. Callers only use:
     best-matching chapter of each work.
 ``backend().rebuild(progress=None)``
     Reindex everything (``fanshelf reindex``).
+
+Queries come from ``parse(text)`` (see ``query``). What is indexed is decided in
+``documents``; the rows live in ``discovery.models.SearchChapter`` on both engines,
+and each engine indexes them its own way (``sqlite``, ``postgres``).
 """
+
+from django.db import connection
+
+from fanshelf.discovery.search.query import SearchQuery, Term, parse
+from fanshelf.discovery.search.snippet import Snippet
+
+__all__ = ["SearchQuery", "Snippet", "Term", "backend", "index_works_tagged", "parse"]
+
+# Works carrying a renamed tag are reindexed at once up to this many, else by a task.
+INLINE_REINDEX_LIMIT = 200
+
+_backends: dict = {}
+
+
+def backend():
+    """The search backend for the default database's engine."""
+    vendor = connection.vendor
+    if vendor not in _backends:
+        if vendor == "sqlite":
+            from fanshelf.discovery.search.sqlite import SQLiteSearch as backend_class
+        elif vendor == "postgresql":
+            from fanshelf.discovery.search.postgres import PostgresSearch as backend_class
+        else:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(f"Full-text search has no backend for {vendor}.")
+        _backends[vendor] = backend_class()
+    return _backends[vendor]
+
+
+def index_works_tagged(tag_ids) -> None:
+    """Reindex the works carrying these tags (after a rename changed their text).
+
+    A few works are reindexed at once, in the caller's transaction; more by a
+    background task queued when the transaction commits.
+    """
+    from fanshelf.discovery.search import tasks
+    from fanshelf.works.models import Work
+
+    tag_ids = sorted(set(tag_ids))
+    tagged = Work.tags.through.objects.filter(tag_id__in=tag_ids).values_list("work_id", flat=True)
+    work_ids = list(tagged[: INLINE_REINDEX_LIMIT + 1])
+    if len(work_ids) <= INLINE_REINDEX_LIMIT:
+        backend().index_works(work_ids)
+    else:
+        tasks.reindex_tagged_after_commit(tag_ids)

@@ -1,5 +1,7 @@
 /* Tag autocomplete for inputs marked data-autocomplete="<tag type>".
  *
+ * data-autocomplete="any" suggests tags of every type (the listing filters).
+ *
  * Progressive enhancement: without this script the inputs are plain comma-separated
  * text. With it, the last comma-separated piece is looked up in GET /api/v1/tags as
  * the author types (characters and relationships scoped to the fandoms typed in the
@@ -141,7 +143,8 @@
         close();
         return;
       }
-      var params = new URLSearchParams({ q: q, type: type, limit: String(LIMIT) });
+      var params = new URLSearchParams({ q: q, limit: String(LIMIT) });
+      if (type !== "any") params.set("type", type); // "any": tags of every type
       var fandomInput = input.form && input.form.querySelector('[data-autocomplete="fandom"]');
       if (SCOPED[type] && fandomInput) {
         pieces(fandomInput.value).forEach(function (name) { params.append("fandom", name); });
