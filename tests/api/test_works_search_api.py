@@ -8,19 +8,11 @@ from fanshelf.tags import wrangling
 from fanshelf.tags.models import Tag
 from fanshelf.tags.services import find_or_create_tag
 from fanshelf.works.models import Work
+from tests.factories import work_tags as tags
 
 pytestmark = pytest.mark.django_db
 
 WORKS = "/api/v1/works"
-
-
-def tags(**extra):
-    base = {
-        "rating": "Teen And Up Audiences",
-        "warning": ["No Archive Warnings Apply"],
-        "fandom": ["Star Wars"],
-    }
-    return {**base, **extra}
 
 
 @pytest.fixture

@@ -11,19 +11,11 @@ from fanshelf.discovery import selectors
 from fanshelf.tags import wrangling
 from fanshelf.tags.models import Tag
 from fanshelf.works.models import Work
+from tests.factories import work_tags as tags
 
 pytestmark = pytest.mark.django_db
 
 WORKS = "/works/"
-
-
-def tags(**extra):
-    base = {
-        "rating": "Teen And Up Audiences",
-        "warning": ["No Archive Warnings Apply"],
-        "fandom": ["Star Wars"],
-    }
-    return {**base, **extra}
 
 
 def page(client, url=WORKS, **params):
