@@ -156,15 +156,25 @@ def test_discovery_bench_prints_a_row_per_query_and_the_setting():
     assert re.search(r"Engine: (sqlite|postgresql) \d", text)
     assert re.search(r"Machine: \d+ cores", text)
     row = r"\s+2\s+[\d,]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+$"
-    shapes = [s for s in discovery.SHAPES if not s.text or discovery.search_ready()]
+    unready = discovery.search_ready()
+    shapes = [s for s in discovery.SHAPES if not s.text or not unready]
     for shape in shapes:
         for key in (shape.key, shape.key + "+facets"):
             assert re.search(rf"^{re.escape(key)}{row}", text, re.M), key
             assert f"| {shape.key} |" in text
     assert re.search(r"^overall\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+$", text, re.M)
     assert "note:" not in text
-    if not discovery.search_ready():
+    if unready:
         assert "Skipped text queries" in text
+
+
+def test_discovery_bench_skips_text_queries_when_the_index_is_empty():
+    corpus.build_corpus(works=30, seed=7, search_index=False)
+    out = StringIO()
+    call_command("bench", "discovery", "--iterations", "1", "--warmup", "0", stdout=out)
+    assert "Skipped text queries: the search index is empty" in out.getvalue()
+    assert not re.search(r"^q-", out.getvalue(), re.M)
+    assert re.search(r"^listing\s+1\s", out.getvalue(), re.M)
 
 
 def test_discovery_bench_explains_the_statements_of_a_query():

@@ -81,10 +81,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-def search_ready() -> bool:
+def search_ready() -> str:
+    """Why the text queries cannot run here, or "" when they can."""
     from fanshelf.discovery import search
 
-    return hasattr(search, "parse") and hasattr(search, "backend")
+    if not (hasattr(search, "parse") and hasattr(search, "backend")):
+        return "fanshelf.discovery.search has no parse/backend yet"
+    from fanshelf.discovery.models import SearchChapter
+
+    if Work.objects.filter(state="posted").exists() and not SearchChapter.objects.exists():
+        return "the search index is empty (built with --no-search-index? run `fanshelf reindex`)"
+    return ""
 
 
 def popular_tags() -> dict[str, str]:
@@ -177,14 +184,14 @@ def run(
     ]
     for line in report.header:
         write(line)
-    ready = search_ready()
-    if not ready:
-        report.skipped.append("text queries: fanshelf.discovery.search has no parse/backend yet")
+    unready = search_ready()
+    if unready:
+        report.skipped.append(f"text queries: {unready}")
         write(f"Skipped {report.skipped[-1]}")
     write("")
     write(HEADINGS)
     for shape in SHAPES:
-        if shape.text and not ready:
+        if shape.text and unready:
             continue
         if only and not any(shape.key.startswith(prefix) for prefix in only):
             continue
