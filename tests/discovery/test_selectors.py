@@ -1,5 +1,8 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from fanshelf.discovery import selectors
 from fanshelf.discovery.filters import parse_filters
 from fanshelf.discovery.selectors import search_works
 from fanshelf.tags import wrangling
@@ -92,3 +95,48 @@ def test_page_past_the_end_shows_the_last_page(shelf):
     listing = search_works(viewer=None, filters=filters, page_size=2)
     assert listing.page.number == 2
     assert listing.notes
+
+
+def test_counts_stop_at_the_cap_and_say_so(shelf, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(selectors, "FACET_SAMPLE", 1)
+    filters, _ = parse_filters({"sort": "kudos"})
+    listing = search_works(viewer=None, filters=filters, page_size=1)
+    assert (listing.count, listing.count_capped, listing.shown_count) == (2, True, "2+")
+    assert [work.title for work in listing.works] == ["Balcony"]
+    assert listing.facets_sampled
+    assert {entry.tag.name for entry in listing.facets["rating"]} == {"Explicit"}
+    filters, _ = parse_filters({"sort": "kudos", "page": "3"})
+    listing = search_works(viewer=None, filters=filters, page_size=1)
+    assert [work.title for work in listing.works] == ["Potions"]
+    assert any("Only the first 2 matches are listed" in note for note in listing.notes)
+
+
+def test_under_the_cap_the_count_is_exact(shelf):
+    filters, _ = parse_filters({})
+    listing = search_works(viewer=None, filters=filters)
+    assert (listing.count, listing.count_capped, listing.shown_count) == (3, False, "3")
+
+
+@pytest.mark.parametrize("count_limit", [0, 10_000], ids=["check-each-work", "start-from-tag"])
+def test_both_ways_of_using_a_tag_find_the_same_works(shelf, make_work, monkeypatch, count_limit):
+    # The rarest included tag becomes `id IN (…)` while it is rare next to the
+    # archive; with a limit of 0 every tag is checked on each work instead.
+    make_work(title="Gala II", tags=tags(relationship=["Kylux"], freeform=["Fluff"]))
+    monkeypatch.setattr(selectors, "_rare_tag_limit", lambda: count_limit)
+    with CaptureQueriesContext(connection) as queries:
+        assert set(titles(tag=["Star Wars", "Kylux"])) == {"Gala", "Gala II"}
+    listing_sql = next(q["sql"] for q in queries.captured_queries if "LIMIT 2001" in q["sql"])
+    assert ("IN (SELECT" in listing_sql) == (count_limit > 0)
+    assert titles(tag=["Kylux", "Fluff"]) == ["Gala II"]
+    assert titles(tag="Kylux", exclude_tag="Fluff") == ["Gala"]
+    assert set(titles(rating=["Explicit", "Teen And Up Audiences"], tag="Fluff")) == {
+        "Balcony",
+        "Gala II",
+    }
+
+
+def test_languages_are_matched_whatever_their_case(make_work):
+    make_work(title="Saudade", tags=tags(), language="pt-BR")
+    assert Work.objects.get(title="Saudade").language == "pt-br"
+    assert titles(language="PT-br") == ["Saudade"]

@@ -264,14 +264,20 @@ class FacetOut(Schema):
     name: str
     count: int = Field(
         description="Works on all pages with this tag (or its synonyms and "
-        "sub tags), counted from the first 2,000 when facets_sampled."
+        "sub tags), counted from the first 1,000 when facets_sampled."
     )
     url: str = Field(description="This listing narrowed to works with the tag.")
     exclude_url: str = Field(description="This listing without the works with the tag.")
 
 
 class WorkPageOut(Schema):
-    count: int = Field(description="Works visible to the caller that match, on all pages.")
+    count: int = Field(
+        description="Works visible to the caller that match, on all pages; at most 2,000."
+    )
+    count_capped: bool = Field(
+        description="True when more than 2,000 works match: count is then 2,000 and the "
+        "pages stop there (narrow the filters to reach the rest)."
+    )
     page: int
     next: str | None = Field(description="URL of the next page (same filters), or null.")
     previous: str | None = Field(description="URL of the previous page (same filters), or null.")
@@ -281,7 +287,7 @@ class WorkPageOut(Schema):
         "relationship, character, freeform) in the matching works; {} with facets=false."
     )
     facets_sampled: bool = Field(
-        description="Whether the facets were counted from the first 2,000 works only."
+        description="Whether the facets were counted from the first 1,000 works only."
     )
     notes: list[str] = Field(
         description="What was ignored or adjusted in the request, in sentences: unknown "

@@ -172,6 +172,7 @@ def list_works(request, query: Query[WorkListQuery]):
     return JsonResponse(
         {
             "count": listing.count,
+            "count_capped": listing.count_capped,
             "page": current.number,
             "next": page_url(current.next_page_number()) if current.has_next() else None,
             "previous": (

@@ -6,10 +6,14 @@ Tag filters use the precomputed filter tags (``works.FilterTagging``), so includ
 a canonical tag finds its synonyms and sub tags without walking the tag graph.
 """
 
+import heapq
+import math
 from dataclasses import dataclass, field
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from fanshelf.discovery.filters import WorkFilters
@@ -22,7 +26,11 @@ FACET_TYPES = ["rating", "warning", "category", "fandom", "relationship", "chara
 FACET_SIZE = 10
 # Facets count the tags of at most this many results (the first ones in the chosen
 # order); past it the counts are a sample, and the page says so.
-FACET_SAMPLE = 2000
+FACET_SAMPLE = 1000
+# A listing reads the ids of at most this many matches (plus one, to know there are
+# more) and then says "2,000+": counting every match of a broad listing was what
+# made it slow at a million works (docs/performance.md). Pages go no further.
+COUNT_LIMIT = 2_000
 
 
 @dataclass
@@ -35,6 +43,8 @@ class FacetEntry:
 class Listing:
     page: Page
     count: int
+    # True when there are more than ``count`` (= COUNT_LIMIT) matches.
+    count_capped: bool = False
     facets: dict[str, list[FacetEntry]] = field(default_factory=dict)
     facets_sampled: bool = False
     snippets: dict = field(default_factory=dict)
@@ -43,6 +53,11 @@ class Listing:
     @property
     def works(self):
         return self.page.object_list
+
+    @property
+    def shown_count(self) -> str:
+        """The count as readers see it: "1,234", or "2,000+" past the cap."""
+        return intcomma(self.count) + ("+" if self.count_capped else "")
 
 
 def resolve_tag(name: str) -> Tag | None:
@@ -57,15 +72,56 @@ def resolve_tag(name: str) -> Tag | None:
     return tag
 
 
-def _tag_condition(tag: Tag) -> Q:
-    """Works found under ``tag``: through filter tags if canonical, else as typed."""
-    if tag.canonical:
-        return Q(Exists(FilterTagging.objects.filter(work_id=OuterRef("pk"), tag_id=tag.pk)))
-    return Q(Exists(Work.tags.through.objects.filter(work_id=OuterRef("pk"), tag_id=tag.pk)))
+def _tagged(tag: Tag) -> QuerySet:
+    """Ids of the works found under ``tag``: through filter tags if canonical, else as typed."""
+    through = FilterTagging if tag.canonical else Work.tags.through
+    return through.objects.filter(tag_id=tag.pk).values("work_id")
+
+
+def _has_tag(tag: Tag) -> Exists:
+    return Exists(_tagged(tag).filter(work_id=OuterRef("pk")))
+
+
+def _works_under(tags: list[Tag], limit: int) -> int:
+    """How many works carry any of ``tags``, counted no further than ``limit`` + 1."""
+    return sum(_tagged(tag)[: limit + 1].count() for tag in tags)
+
+
+def _rare_tag_limit() -> int:
+    """Below how many works a tag is where a listing starts (see ``_include``)."""
+    works = Work.objects.aggregate(last=Max("pk"))["last"] or 0
+    return math.isqrt(COUNT_LIMIT * works)
+
+
+def _include(works: QuerySet, groups: list[list[Tag]]) -> QuerySet:
+    """Keep the works found under at least one tag of every group.
+
+    A listing reads the ids of its first ``COUNT_LIMIT`` + 1 matches in order. It can
+    start from the rarest group's works (``id IN (…)``: one index range, then each
+    work checked, about as many rows as the group has works) or read works in the
+    order asked for and check every group on each (``EXISTS``: about
+    ``COUNT_LIMIT`` / share rows). The first wins while the group has fewer than
+    √(COUNT_LIMIT × works) works: 100,000 at a million works (docs/performance.md).
+    """
+    if not groups:
+        return works
+    rarest = min(groups, key=lambda group: sum(tag.usage_count for tag in group))
+    limit = _rare_tag_limit()
+    start_from_rarest = _works_under(rarest, limit) <= limit
+    for group in groups:
+        condition = Q()
+        for tag in group:
+            if group is rarest and start_from_rarest:
+                condition |= Q(pk__in=_tagged(tag))
+            else:
+                condition |= Q(_has_tag(tag))
+        works = works.filter(condition)
+    return works
 
 
 def _tag_filters(filters: WorkFilters, works: QuerySet, notes: list[str]) -> QuerySet | None:
     """Apply include and exclude tags; None when an included tag does not exist."""
+    groups: list[list[Tag]] = []
     for name in filters.tags + filters.warning + filters.category:
         tag = resolve_tag(name)
         if tag is None:
@@ -73,23 +129,21 @@ def _tag_filters(filters: WorkFilters, works: QuerySet, notes: list[str]) -> Que
                 _("There is no tag called “%(name)s”, so no work has it.") % {"name": name}
             )
             return None
-        works = works.filter(_tag_condition(tag))
+        groups.append([tag])
     if filters.rating:
         ratings = [tag for tag in map(resolve_tag, filters.rating) if tag is not None]
         if not ratings:
             notes.append(_("None of the ratings asked for exists."))
             return None
-        condition = Q()
-        for tag in ratings:
-            condition |= _tag_condition(tag)
-        works = works.filter(condition)
+        groups.append(ratings)
+    works = _include(works, groups)
     for name in filters.exclude_tags:
         tag = resolve_tag(name)
         if tag is None:
             notes.append(_("Ignored “%(name)s” in the excluded tags: there is no such tag.")
                          % {"name": name})  # fmt: skip
             continue
-        works = works.exclude(_tag_condition(tag))
+        works = works.exclude(_has_tag(tag))
     return works
 
 
@@ -109,7 +163,8 @@ def _field_filters(filters: WorkFilters, works: QuerySet) -> QuerySet:
     elif filters.crossover == "only":
         works = works.filter(crossover=True)
     if filters.language:
-        works = works.filter(language__iexact=filters.language)
+        # Languages are stored in lower case (Work.save), so this is an index lookup.
+        works = works.filter(language=filters.language.lower())
     if filters.words_from is not None:
         works = works.filter(word_count__gte=filters.words_from)
     if filters.words_to is not None:
@@ -152,36 +207,40 @@ def _ordered(works: QuerySet, sort: str, *, undated_last: bool = False) -> Query
     return works.order_by(*order)
 
 
-def _facets(works: QuerySet, count: int) -> tuple[dict[str, list[FacetEntry]], bool]:
-    sample = list(works.values_list("pk", flat=True)[:FACET_SAMPLE])
-    filtered = (
-        FilterTagging.objects.filter(work_id__in=sample)
-        .values("tag_id")
-        .annotate(n=Count("work_id"))
-    )
-    counts = {row["tag_id"]: row["n"] for row in filtered}
-    # Tags nobody has wrangled yet are not filter tags; count them as typed. The
-    # join to tags is left out of the grouping (it made this the page's slowest
-    # query) and unwrangled tags are picked out afterwards.
-    typed = (
-        Work.tags.through.objects.filter(work_id__in=sample)
-        .values("tag_id")
-        .annotate(n=Count("work_id"))
-    )
-    typed_counts = {row["tag_id"]: row["n"] for row in typed if row["tag_id"] not in counts}
-    tags = Tag.objects.only("name", "type", "canonical", "synonym_of").in_bulk(
-        [*counts, *typed_counts]
-    )
-    for tag_id, n in typed_counts.items():
-        tag = tags[tag_id]
-        if not tag.canonical and tag.synonym_of_id is None:
-            counts[tag_id] = n
-    facets: dict[str, list[FacetEntry]] = {tag_type: [] for tag_type in FACET_TYPES}
-    for tag_id, n in sorted(counts.items(), key=lambda item: (-item[1], tags[item[0]].name)):
-        group = facets[tags[tag_id].type]
-        if len(group) < FACET_SIZE:
-            group.append(FacetEntry(tag=tags[tag_id], count=n))
-    return facets, count > len(sample)
+# The tags of a sample of works with how many of them carry each: filter tags
+# (canonical tags with their synonyms and sub tags folded in), then tags nobody has
+# wrangled yet as typed. Grouping first and joining the few thousand groups to their
+# tags afterwards keeps the planner from driving the join from the tags table, and
+# the ids go in as plain parameters (the ORM's per-value preparation of a thousand-id
+# list cost more than the grouping). Only fixed names and placeholders in the SQL.
+FACET_SQL = """
+SELECT t.id, t.name, t.type, c.n FROM (
+    SELECT tag_id, COUNT(*) AS n FROM works_filtertagging WHERE work_id IN ({ids}) GROUP BY tag_id
+) c JOIN tags_tag t ON t.id = c.tag_id
+UNION ALL
+SELECT t.id, t.name, t.type, c.n FROM (
+    SELECT tag_id, COUNT(*) AS n FROM works_work_tags WHERE work_id IN ({ids}) GROUP BY tag_id
+) c JOIN tags_tag t ON t.id = c.tag_id
+WHERE NOT t.canonical AND t.synonym_of_id IS NULL
+"""
+
+
+def _facets(sample: list[int]) -> dict[str, list[FacetEntry]]:
+    """The ten most used tags of each type among the works ``sample``, ties by name."""
+    placeholders = ", ".join(["%s"] * len(sample))
+    with connection.cursor() as cursor:
+        cursor.execute(FACET_SQL.format(ids=placeholders), [*sample, *sample])
+        rows = cursor.fetchall()
+    ranked: dict[str, list] = {tag_type: [] for tag_type in FACET_TYPES}
+    for tag_id, name, tag_type, n in rows:
+        if tag_type in ranked:
+            ranked[tag_type].append((-n, name, tag_id))
+    top = {tag_type: heapq.nsmallest(FACET_SIZE, entries) for tag_type, entries in ranked.items()}
+    tags = Tag.objects.in_bulk([tag_id for entries in top.values() for *_, tag_id in entries])
+    return {
+        tag_type: [FacetEntry(tag=tags[tag_id], count=-n) for n, _name, tag_id in entries]
+        for tag_type, entries in top.items()
+    }
 
 
 def search_works(
@@ -206,26 +265,47 @@ def search_works(
     query = search.parse(filters.q) if filters.q else None
     if query is not None:
         notes += query.notes
-    matched = _tag_filters(filters, works, notes)
+    # Column conditions first: SQLite checks them in this order, and they are cheap
+    # next to probing a tag.
+    matched = _tag_filters(filters, _field_filters(filters, works), notes)
     if matched is None:
         works = works.none()
     else:
-        works = _field_filters(filters, matched)
+        works = matched
         if query is not None and not query.is_empty:
             works = search.backend().filter(works, query)
     sort = filters.effective_sort
     if sort == "relevance" and (query is None or query.is_empty):
         sort = "updated"
     works = _ordered(works, sort, undated_last=base is not None)
-    paginator = Paginator(with_blurb_data(works), page_size)
+    # One statement reads the ids of the first COUNT_LIMIT + 1 matches in order: they
+    # give the count, the page and the facet sample, so the filters run once.
+    ids = list(works.values_list("pk", flat=True)[: COUNT_LIMIT + 1])
+    capped = len(ids) > COUNT_LIMIT
+    del ids[COUNT_LIMIT:]
+    paginator = Paginator(ids, page_size)
     page = paginator.get_page(filters.page)
     if filters.page > paginator.num_pages:
-        notes.append(
-            _("There are only %(n)d pages; this is the last.") % {"n": paginator.num_pages}
-        )
-    listing = Listing(page=page, count=paginator.count, notes=notes)
-    if with_facets and listing.count:
-        listing.facets, listing.facets_sampled = _facets(works, listing.count)
-    if query is not None and not query.is_empty and listing.count:
+        if capped:
+            notes.append(
+                _("Only the first %(n)s matches are listed; narrow the filters to see the rest.")
+                % {"n": f"{COUNT_LIMIT:,}"}
+            )
+        else:
+            notes.append(
+                _("There are only %(n)d pages; this is the last.") % {"n": paginator.num_pages}
+            )
+    page.object_list = _works_in_order(list(page.object_list))
+    listing = Listing(page=page, count=len(ids), count_capped=capped, notes=notes)
+    if with_facets and ids:
+        listing.facets = _facets(ids[:FACET_SAMPLE])
+        listing.facets_sampled = len(ids) > FACET_SAMPLE
+    if query is not None and not query.is_empty and ids:
         listing.snippets = search.backend().snippets([work.pk for work in page], query)
     return listing
+
+
+def _works_in_order(ids: list[int]) -> list[Work]:
+    """The works with these ids, with their blurb data, in the order of ``ids``."""
+    found = with_blurb_data(Work.objects.filter(pk__in=ids)).in_bulk()
+    return [found[pk] for pk in ids if pk in found]

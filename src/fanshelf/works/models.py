@@ -102,10 +102,17 @@ class Work(models.Model):
             models.Index(fields=["state", "-kudos_count"]),
             models.Index(fields=["state", "-word_count"]),
             models.Index(fields=["state", "-hit_count"]),
+            models.Index(fields=["language", "state", "-revised_at"]),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Language codes are kept in lower case ("pt-br"), as Django's own list has
+        # them, so the language filter is an exact match an index can answer.
+        self.language = self.language.strip().lower() or "en"
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("works:detail", args=[self.pk])

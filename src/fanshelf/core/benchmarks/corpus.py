@@ -65,7 +65,7 @@ OTHER_WARNINGS = {
     "Underage Sex": 0.06,
 }
 LANGUAGES = {
-    "en": 88, "es": 2.5, "zh": 2, "ru": 1.5, "fr": 1.5, "de": 1, "pt-BR": 1, "it": 0.7,
+    "en": 88, "es": 2.5, "zh": 2, "ru": 1.5, "fr": 1.5, "de": 1, "pt-br": 1, "it": 0.7,
     "ja": 0.6, "pl": 0.5, "id": 0.4, "ko": 0.3, "nl": 0.2, "sv": 0.2, "tr": 0.1,
 }  # fmt: skip
 
