@@ -24,6 +24,11 @@ def _test_settings(request, tmp_path):
     settings.WHITENOISE_USE_FINDERS = True
     # Background tasks run at once, inside the test, so their effects can be checked.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Each test starts with an empty cache: no rate-limit counts, hit buffers or
+    # cached pages left by the one before.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "fanshelf.tags",
     "fanshelf.works",
     "fanshelf.discovery",
+    "fanshelf.feedback",
+    "fanshelf.bookmarks",
+    "fanshelf.notifications",
+    "fanshelf.reading",
     "fanshelf.imports",
     "fanshelf.api",
     # Listed so the API docs use django-ninja's bundled Swagger UI, not a CDN.
@@ -179,6 +183,36 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env_bool("FANSHELF_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Rate limits, "count/seconds" per action; see fanshelf.core.ratelimit. Each can be
+# changed with FANSHELF_RATE_LIMIT_<NAME> (e.g. FANSHELF_RATE_LIMIT_COMMENT=5/600);
+# FANSHELF_RATE_LIMITS=0 turns every limit off (load tests, benchmarks).
+RATE_LIMITS_ENABLED = env_bool("FANSHELF_RATE_LIMITS", default=True)
+RATE_LIMITS = {
+    name: os.environ.get(f"FANSHELF_RATE_LIMIT_{name.upper()}", default)
+    for name, default in {
+        # AO3's setting: three comments per fifteen minutes, per user and per address.
+        "comment": "3/900",
+        "kudos": "60/3600",
+        "bookmark": "60/3600",
+        "subscription": "60/3600",
+    }.items()
+}
+
+# Email: the console by default (messages are printed by the worker); SMTP when
+# FANSHELF_EMAIL_HOST is set.
+DEFAULT_FROM_EMAIL = os.environ.get("FANSHELF_EMAIL_FROM", "Fanshelf <fanshelf@localhost>")
+EMAIL_HOST = os.environ.get("FANSHELF_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "FANSHELF_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("FANSHELF_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("FANSHELF_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("FANSHELF_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("FANSHELF_EMAIL_TLS", default=bool(EMAIL_HOST))
 
 # The public address used in exports and downloads ("read it at …").
 SITE_URL = os.environ.get("FANSHELF_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

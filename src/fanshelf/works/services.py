@@ -21,6 +21,7 @@ from fanshelf.discovery import search
 from fanshelf.tags import graph
 from fanshelf.tags.models import Tag
 from fanshelf.tags.services import find_or_create_tag, fixed_tags
+from fanshelf.works import signals
 from fanshelf.works.models import (
     CHAPTER_MAX_LENGTH,
     FREEFORM_TAGS_MAX,
@@ -380,6 +381,8 @@ def post_work(
     )
     _count_all_chapters(work)
     search.backend().index_works([work.pk])
+    if posting:
+        signals.send_after_commit(signals.work_posted, Work, work=work)
     return work
 
 
@@ -497,6 +500,7 @@ def publish_work(*, user: User, work: Work) -> Work:
     work.chapters.update(state=Chapter.State.POSTED, published_at=now)
     refresh_counts(work)
     search.backend().index_works([work.pk])
+    signals.send_after_commit(signals.work_posted, Work, work=work)
     return work
 
 
@@ -536,6 +540,8 @@ def add_chapter(
         work.save(update_fields=["revised_at", "expected_chapters"])
     _count_all_chapters(work)
     search.backend().index_works([work.pk])
+    if posted and work.is_posted:
+        signals.send_after_commit(signals.chapter_posted, Chapter, chapter=new)
     return new
 
 
@@ -566,6 +572,7 @@ def post_chapter(*, user: User, chapter: Chapter) -> Chapter:
         chapter.save(update_fields=["state", "published_at"])
         work.save(update_fields=["revised_at"])
         refresh_counts(work)
+        signals.send_after_commit(signals.chapter_posted, Chapter, chapter=chapter)
     search.backend().index_works([work.pk])
     return chapter
 
