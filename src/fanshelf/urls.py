@@ -10,6 +10,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("works/", include("fanshelf.discovery.urls")),
     path("works/", include("fanshelf.works.urls")),
+    path("series/", include("fanshelf.works.series_urls")),
     path("users/", include("fanshelf.accounts.urls")),
     path("tags/", include("fanshelf.tags.urls")),
     path("wrangling/", include(wrangling_patterns)),

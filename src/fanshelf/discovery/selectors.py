@@ -191,6 +191,9 @@ ORDERS = {
     "comments": ["-comment_count", "-pk"],
     "bookmarks": ["-bookmark_count", "-pk"],
     "relevance": ["-search_rank", "-kudos_count", "-pk"],
+    # Not a choice in the sort menu: a series page lists its works in series order
+    # until the reader picks a sort.
+    "series": ["series_position", "pk"],
 }
 
 
@@ -250,6 +253,7 @@ def search_works(
     base: QuerySet | None = None,
     page_size: int = PAGE_SIZE,
     with_facets: bool = True,
+    default_sort: str = "",
 ) -> Listing:
     """One page of the works ``viewer`` may see that match ``filters``, with facets."""
     from fanshelf.discovery import search
@@ -275,6 +279,8 @@ def search_works(
         if query is not None and not query.is_empty:
             works = search.backend().filter(works, query)
     sort = filters.effective_sort
+    if default_sort and not filters.sort and not filters.q:
+        sort = default_sort
     if sort == "relevance" and (query is None or query.is_empty):
         sort = "updated"
     works = _ordered(works, sort, undated_last=base is not None)

@@ -187,10 +187,12 @@ def _page_links(path: str, filters: WorkFilters, page: Page) -> dict:
     }
 
 
-def listing_context(request, *, base: QuerySet | None = None) -> dict:
+def listing_context(request, *, base: QuerySet | None = None, default_sort: str = "") -> dict:
     """Everything a listing page shows, for the works of ``base`` (all works if None)."""
     filters, notes = parse_filters(request.GET)
-    listing = search_works(viewer=request.user, filters=filters, base=base)
+    listing = search_works(
+        viewer=request.user, filters=filters, base=base, default_sort=default_sort
+    )
     works = list(listing.page)
     path = escape_uri_path(request.path)
     return {

@@ -37,6 +37,9 @@ class Series(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("series:detail", args=[self.pk])
+
 
 class Work(models.Model):
     class State(models.TextChoices):

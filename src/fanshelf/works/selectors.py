@@ -32,6 +32,21 @@ def recent_works(*, viewer, limit: int = 20) -> QuerySet[Work]:
     return with_blurb_data(works.order_by("-revised_at", "-pk"))[:limit]
 
 
+def works_in_series(*, series, viewer) -> QuerySet[Work]:
+    """The works of a series this viewer may read (drafts only for their creators)."""
+    return visible_works(viewer).filter(series=series)
+
+
+def series_creators(*, series, viewer) -> list:
+    """The pseuds credited on the series' works this viewer may read, anonymous ones left out."""
+    from fanshelf.accounts.models import Pseud
+
+    works = visible_works(viewer).filter(series=series, anonymous=False)
+    return list(
+        Pseud.objects.filter(creatorships__work__in=works).select_related("user").distinct()
+    )
+
+
 def works_by_user(*, owner, viewer) -> QuerySet[Work]:
     """A user's works for their works page; anonymous works only for the owner."""
     owned = Creatorship.objects.filter(pseud__user=owner).values("work_id")

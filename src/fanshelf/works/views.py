@@ -19,7 +19,7 @@ from fanshelf.works.forms import (
     initial_for_work,
     with_accepted_suggestions,
 )
-from fanshelf.works.models import Chapter, Work
+from fanshelf.works.models import Chapter, Series, Work
 
 
 def _readable_work(request, work_id: int) -> Work:
@@ -292,3 +292,18 @@ def publish_work(request, work_id: int):
         return redirect("works:edit", work_id=work.pk)
     messages.success(request, _("Your work was posted."))
     return redirect(work)
+
+
+def series_detail(request, series_id: int):
+    """A series: its summary and creators, then its works in order, with every filter."""
+    from fanshelf.discovery.views import listing_context
+
+    series = get_object_or_404(Series, pk=series_id)
+    works = selectors.works_in_series(series=series, viewer=request.user)
+    if not works.exists():
+        raise Http404(_("This series does not exist, or you cannot see any of its works."))
+    context = listing_context(request, base=works, default_sort="series")
+    context.update(
+        series=series, creators=selectors.series_creators(series=series, viewer=request.user)
+    )
+    return render(request, "works/series.html", context)
