@@ -215,14 +215,19 @@ def _ordered(works: QuerySet, sort: str, *, undated_last: bool = False) -> Query
 # wrangled yet as typed. Grouping first and joining the few thousand groups to their
 # tags afterwards keeps the planner from driving the join from the tags table, and
 # the ids go in as plain parameters (the ORM's per-value preparation of a thousand-id
-# list cost more than the grouping). Only fixed names and placeholders in the SQL.
+# list cost more than the grouping). ``GROUP BY +tag_id``: the unary plus keeps
+# SQLite from grouping by walking the whole (tag, work) index when the sample is a
+# tenth of a small archive (49 → 8 ms at 10,000 works); PostgreSQL reads it as
+# tag_id. Only fixed names and placeholders in the SQL.
 FACET_SQL = """
 SELECT t.id, t.name, t.type, c.n FROM (
-    SELECT tag_id, COUNT(*) AS n FROM works_filtertagging WHERE work_id IN ({ids}) GROUP BY tag_id
+    SELECT +tag_id AS tag_id, COUNT(*) AS n FROM works_filtertagging
+    WHERE work_id IN ({ids}) GROUP BY +tag_id
 ) c JOIN tags_tag t ON t.id = c.tag_id
 UNION ALL
 SELECT t.id, t.name, t.type, c.n FROM (
-    SELECT tag_id, COUNT(*) AS n FROM works_work_tags WHERE work_id IN ({ids}) GROUP BY tag_id
+    SELECT +tag_id AS tag_id, COUNT(*) AS n FROM works_work_tags
+    WHERE work_id IN ({ids}) GROUP BY +tag_id
 ) c JOIN tags_tag t ON t.id = c.tag_id
 WHERE NOT t.canonical AND t.synonym_of_id IS NULL
 """
