@@ -5,6 +5,8 @@
 #   scripts/postgres.sh url DIR     # the FANSHELF_DATABASE_URL for that server
 #   scripts/postgres.sh stop DIR    # stop it (if running) and delete DIR (if `start` made it)
 #
+# PG_OPTIONS adds server settings (`-c name=value …`) when starting.
+#
 # The server is Debian's postgresql-15. It listens on a Unix socket in DIR and on no
 # TCP port at all, trusts local connections (role `postgres`), and trades durability
 # for speed (fsync off): it only ever holds test databases and is deleted afterwards.
@@ -65,6 +67,9 @@ case $command in
         if ! running; then
             options="-c listen_addresses='' -c unix_socket_directories='$dir'"
             options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            # More settings for this server, e.g. the memory of a production server
+            # for benchmarks: PG_OPTIONS="-c shared_buffers=2GB -c work_mem=32MB".
+            options="$options ${PG_OPTIONS:-}"
             as_postgres "$PG_BIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
                 -o "$options" start >/dev/null \
                 || { cat "$dir/server.log" >&2; exit 1; }

@@ -10,12 +10,9 @@ reads the rows it needs through its own plans) and does not get it.
 
 from django.db import migrations
 
+from fanshelf.works.migrations._listing_columns import COLUMNS
+
 INDEX = "work_listing_covering_idx"
-COLUMNS = [
-    "id", "state", "restricted", "expected_chapters", "chapter_count", "word_count",
-    "language", "crossover", "revised_at", "published_at", "kudos_count", "hit_count",
-    "comment_count", "bookmark_count",
-]  # fmt: skip
 
 
 def create(apps, schema_editor):
