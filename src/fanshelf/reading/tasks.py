@@ -1,0 +1,15 @@
+"""Background work for reading: applying the hit counts web processes hand over."""
+
+from django_tasks import task
+
+from fanshelf.reading import services
+
+
+@task()
+def flush_hits(*, batch: str, counts: list[list]) -> int:
+    """Add a web process's buffered hits (``[work_id, "YYYY-MM-DD", hits]`` rows).
+
+    Enqueued by ``fanshelf.reading.hits.hand_over``; applies each batch once, so a
+    task that runs again adds nothing (``services.add_hits``).
+    """
+    return services.add_hits(batch=batch, counts=counts)
