@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The unread count in the header ("Inbox (3)"): one count, only when shown.
+                "fanshelf.notifications.context_processors.inbox",
             ],
         },
     },
@@ -199,6 +201,26 @@ RATE_LIMITS = {
     }.items()
 }
 
+# Hits wait in each web process's buffer (fanshelf.reading.hits) until it is this many
+# seconds old or holds this many (work, day) pairs; then one task carries them to the
+# database. Lower values: fresher counts, more queue rows.
+# Django's cache holds rate-limit counts, hit buffers and dedupe keys: in each
+# process's memory by default, with room for 50,000 keys (Django's default of 300
+# would evict the hit buffer of a busy process before it is flushed).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FANSHELF_CACHE_ENTRIES", "50000"))},
+    }
+}
+
+HITS_FLUSH_SECONDS = int(os.environ.get("FANSHELF_HITS_FLUSH_SECONDS", "60"))
+HITS_FLUSH_ENTRIES = int(os.environ.get("FANSHELF_HITS_FLUSH_ENTRIES", "500"))
+
+# The spam check each new comment passes: a dotted path to a function
+# check(comment_text, *, user, guest_email) -> reason or None (fanshelf.feedback.spam).
+SPAM_CHECK = os.environ.get("FANSHELF_SPAM_CHECK", "fanshelf.feedback.spam.looks_like_spam")
+
 # Email: the console by default (messages are printed by the worker); SMTP when
 # FANSHELF_EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("FANSHELF_EMAIL_FROM", "Fanshelf <fanshelf@localhost>")
@@ -213,6 +235,9 @@ EMAIL_PORT = int(os.environ.get("FANSHELF_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("FANSHELF_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("FANSHELF_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("FANSHELF_EMAIL_TLS", default=bool(EMAIL_HOST))
+# Notification emails: one per notification while at most this many are waiting for a
+# reader, one digest of them all once more arrive ("5 new notifications on Fanshelf").
+FANSHELF_EMAIL_DIGEST_AFTER = int(os.environ.get("FANSHELF_EMAIL_DIGEST_AFTER", "3"))
 
 # The public address used in exports and downloads ("read it at …").
 SITE_URL = os.environ.get("FANSHELF_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -9,9 +9,13 @@ from fanshelf.tags.urls import wrangling_patterns
 urlpatterns = [
     path("", home, name="home"),
     path("works/", include("fanshelf.discovery.urls")),
+    path("", include("fanshelf.feedback.urls")),
     path("works/", include("fanshelf.works.urls")),
     path("series/", include("fanshelf.works.series_urls")),
     path("users/", include("fanshelf.accounts.urls")),
+    path("", include("fanshelf.bookmarks.urls")),
+    path("", include("fanshelf.notifications.urls")),
+    path("", include("fanshelf.reading.urls")),
     path("tags/", include("fanshelf.tags.urls")),
     path("wrangling/", include(wrangling_patterns)),
     path("signup/", sign_up, name="sign_up"),

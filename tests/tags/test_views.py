@@ -247,8 +247,8 @@ def test_wrangling_page_lists_unwrangled_tags_with_usage_counts(
     for _ in range(3):
         make_work(tags=tagged(relationship=["Kylux"], freeform=["Fluff"]))
     make_work(tags=tagged(freeform=["Fluff"]))
-    # Session, user, fandom choices, count, tags, their parents.
-    with django_assert_max_num_queries(6):
+    # Session, user, unread notifications, fandom choices, count, tags, their parents.
+    with django_assert_max_num_queries(7):
         page = text(as_wrangler.get(reverse("wrangling:index")))
     assert f'<a href="{tag_url("edit", "Fluff")}">Fluff</a>' in page
     assert page.index(">Fluff<") < page.index(">Kylux<")
@@ -454,8 +454,8 @@ def test_the_log_shows_who_did_what_and_reverts_a_change(
     work, kylux, ship = kylux_work
     change = wrangling.make_synonym(user=wrangler, tag=kylux, canonical=ship)
     wrangling.rename(user=wrangler, tag=ship, name="Kylo Ren/Armitage Hux")
-    # Session, user, count, changes with their people and tags.
-    with django_assert_max_num_queries(4):
+    # Session, user, unread notifications, count, changes with their people and tags.
+    with django_assert_max_num_queries(5):
         page = text(as_wrangler.get(reverse("wrangling:log")))
     assert "wrangly" in page
     ship.refresh_from_db()

@@ -240,3 +240,10 @@ def test_posting_form_shows_each_field_once(client, author):
     page = client.get(reverse("works:new")).content.decode()
     for name in ("title", "notes", "chapter_title", "end_notes", "body", "fandom"):
         assert page.count(f'name="{name}"') == 1, name
+
+
+def test_the_work_and_series_pages_print_no_template_comments(client, make_work):
+    work = make_work(series="Kylux Week")
+    for url in (work.get_absolute_url(), work.series.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "{#" not in page and "{% comment" not in page and "template tag" not in page

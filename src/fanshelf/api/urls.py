@@ -29,6 +29,9 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", works_router)
 api.add_router("/", tags_router)
+api.add_router("/", "fanshelf.api.bookmarks.router")
+api.add_router("/", "fanshelf.api.notifications.router")
+api.add_router("/", "fanshelf.api.feedback.router")
 
 
 def index(request):

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fanshelf.reading import services as reading
 from fanshelf.tags.suggestions import suggest_tags
 from fanshelf.works import selectors, services
 from fanshelf.works.forms import (
@@ -54,6 +55,7 @@ def work_detail(request, work_id: int):
         raise Http404(_("This work has no chapters you can read yet."))
     full = request.GET.get("view_full_work") in {"1", "true"} or len(chapters) == 1
     shown = chapters if full else chapters[:1]
+    reading.record_visit(request=request, work=work, chapter=shown[0] if len(shown) == 1 else None)
     return render(request, "works/detail.html", _reading_context(request, work, chapters, shown))
 
 
@@ -64,6 +66,7 @@ def chapter_detail(request, work_id: int, chapter_id: int):
     if chapter is None:
         raise Http404(_("This chapter does not exist, or you cannot see it."))
     context = _reading_context(request, work, chapters, [chapter])
+    reading.record_visit(request=request, work=work, chapter=chapter)
     index = chapters.index(chapter)
     context["previous_chapter"] = chapters[index - 1] if index > 0 else None
     context["next_chapter"] = chapters[index + 1] if index + 1 < len(chapters) else None
