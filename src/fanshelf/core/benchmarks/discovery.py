@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from fanshelf.core.benchmarks.vocabulary import RARE_WORDS
+from fanshelf.core.runtime import tune_garbage_collector
 from fanshelf.tags.models import Tag
 from fanshelf.works.models import Chapter, Work
 
@@ -182,6 +183,11 @@ def run(
         f"Iterations: {iterations} per query after {warmup} warm-up (at most {budget:g} s "
         "a query), as a guest, one at a time",
     ]
+    # As each web process does (fanshelf.wsgi), after the first query has loaded
+    # what a request needs.
+    time_query({}, True)
+    tune_garbage_collector()
+    report.header.append("Garbage collector tuned as in the web processes (core.runtime)")
     for line in report.header:
         write(line)
     unready = search_ready()
