@@ -5,6 +5,8 @@ the author replies and posts chapter 2; the reader sees both in the inbox and th
 email about the new chapter is sent. Screenshots land in ``test-output/browser/``.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -44,6 +46,8 @@ def test_a_reader_leaves_kudos_and_a_comment_subscribes_and_hears_of_the_reply_a
     expect(fan.locator(".kudos-list")).to_contain_text("reader")
     # And pressing it again is not possible: the button is gone
     expect(fan.get_by_role("button", name="Kudos ♥")).to_have_count(0)
+    # And the work's stats count it
+    expect(fan.locator(".stats")).to_contain_text(re.compile(r"Kudos:\s*1"))
 
     # When I write a comment and subscribe to the work
     fan.get_by_label("Comment", exact=True).fill(COMMENT)
@@ -63,7 +67,7 @@ def test_a_reader_leaves_kudos_and_a_comment_subscribes_and_hears_of_the_reply_a
     writer.locator(".thread").get_by_role("link", name="Reply").first.click()
     writer.get_by_label("Comment", exact=True).fill(REPLY)
     writer.get_by_role("button", name="Reply").click()
-    expect(writer.locator(".thread")).to_contain_text(REPLY)
+    expect(writer.locator(".thread.replies")).to_contain_text(REPLY)
 
     # And they post chapter 2
     writer.goto(work_url)
