@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,3 +69,24 @@ def user_for_token(raw_key: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def pseud_for(user: User, pseud: Pseud | str | None, *, refusal: str) -> Pseud:
+    """The pseud ``user`` acts as: theirs by name (any case) or object, else their default.
+
+    Another user's pseud raises ``PermissionDenied(refusal)`` ("You can only post as one
+    of your own pseuds."); a name they have no pseud for is a ``ValidationError`` on
+    the "pseud" field.
+    """
+    if pseud is None or (isinstance(pseud, str) and not pseud.strip()):
+        return user.default_pseud
+    if isinstance(pseud, Pseud):
+        if pseud.user_id != user.pk:
+            raise PermissionDenied(refusal)
+        return pseud
+    found = user.pseuds.filter(name__iexact=pseud.strip()).first()
+    if found is None:
+        raise ValidationError(
+            {"pseud": _("You have no pseud called “%(name)s”.") % {"name": pseud}}
+        )
+    return found

@@ -19,21 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from fanshelf.accounts.models import User
 from fanshelf.api import errors
 from fanshelf.api.auth import OPTIONAL_TOKEN, READ, WRITE
-from fanshelf.api.schemas import ErrorOut, ValidationErrorOut
+from fanshelf.api.schemas import LIMITED_WRITE_ERRORS, READ_ERRORS
 from fanshelf.bookmarks import selectors, services
 from fanshelf.bookmarks.models import Bookmark
 from fanshelf.works.models import Series, Work
 
 router = Router(tags=["bookmarks"])
-
-READ_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {
-    400: ValidationErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    429: ErrorOut,
-}
 
 
 class BookmarkIn(BaseModel):
@@ -123,7 +114,7 @@ def _one(request, bookmark_id: int) -> dict:
 @router.post(
     "/bookmarks",
     auth=WRITE,
-    response={200: BookmarkOut, 201: BookmarkOut, **WRITE_ERRORS},
+    response={200: BookmarkOut, 201: BookmarkOut, **LIMITED_WRITE_ERRORS},
     url_name="bookmarks",
     summary="Bookmark a work or a series",
     operation_id="createBookmark",
@@ -188,7 +179,7 @@ def read_bookmark(request, bookmark_id: int):
 @router.delete(
     "/bookmarks/{bookmark_id}",
     auth=WRITE,
-    response={204: None, **WRITE_ERRORS},
+    response={204: None, **LIMITED_WRITE_ERRORS},
     summary="Delete a bookmark",
     operation_id="deleteBookmark",
 )

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fanshelf.api import errors
 from fanshelf.api.auth import OPTIONAL_TOKEN, READ, WRITE
-from fanshelf.api.schemas import ErrorOut, ValidationErrorOut
+from fanshelf.api.schemas import LIMITED_WRITE_ERRORS, READ_ERRORS
 from fanshelf.core.ratelimit import client_ip
 from fanshelf.feedback import selectors, services
 from fanshelf.feedback.models import Comment
@@ -27,15 +27,6 @@ from fanshelf.works.models import Chapter, Work
 from fanshelf.works.selectors import work_for_reader
 
 router = Router(tags=["feedback"])
-
-READ_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {
-    400: ValidationErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    429: ErrorOut,
-}
 
 
 class KudosOut(Schema):
@@ -132,7 +123,7 @@ def _chapter_of(work: Work, chapter_id: int | None) -> Chapter | None:
 @router.post(
     "/works/{work_id}/kudos",
     auth=WRITE,
-    response={200: KudosOut, 201: KudosOut, **WRITE_ERRORS},
+    response={200: KudosOut, 201: KudosOut, **LIMITED_WRITE_ERRORS},
     url_name="kudos",
     summary="Leave kudos",
     operation_id="giveKudos",
@@ -199,7 +190,7 @@ def list_comments(request, work_id: int, query: Query[CommentListQuery]):
 @router.post(
     "/works/{work_id}/comments",
     auth=WRITE,
-    response={201: CommentOut, **WRITE_ERRORS},
+    response={201: CommentOut, **LIMITED_WRITE_ERRORS},
     summary="Post a comment",
     operation_id="postComment",
 )

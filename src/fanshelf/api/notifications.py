@@ -19,16 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fanshelf.api import errors
 from fanshelf.api.auth import WRITE
-from fanshelf.api.schemas import ErrorOut, ValidationErrorOut
+from fanshelf.api.schemas import LIMITED_WRITE_ERRORS, READ_ERRORS
 from fanshelf.notifications import selectors, services
 from fanshelf.notifications.models import Notification, Subscription
 
 PAGE_SIZE = 20
 
 router = Router(tags=["subscriptions and notifications"])
-
-ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 403: ErrorOut, 429: ErrorOut}
 
 
 class TargetIn(BaseModel):
@@ -145,7 +142,7 @@ def _page(request, items, number: int, what: str):
 @router.post(
     "/subscriptions",
     auth=WRITE,
-    response={200: SubscriptionOut, 201: SubscriptionOut, **WRITE_ERRORS},
+    response={200: SubscriptionOut, 201: SubscriptionOut, **LIMITED_WRITE_ERRORS},
     url_name="subscriptions",
     summary="Subscribe to a work, a series or a user",
     operation_id="subscribe",
@@ -177,7 +174,7 @@ def subscribe(request, payload: TargetIn):
 @router.get(
     "/subscriptions",
     auth=WRITE,
-    response={200: SubscriptionPageOut, **ERRORS},
+    response={200: SubscriptionPageOut, **READ_ERRORS},
     summary="List your subscriptions",
     operation_id="listSubscriptions",
 )
@@ -192,7 +189,7 @@ def list_subscriptions(request, query: Query[PageQuery]):
 @router.get(
     "/subscriptions/{subscription_id}",
     auth=WRITE,
-    response={200: SubscriptionOut, **ERRORS},
+    response={200: SubscriptionOut, **READ_ERRORS},
     url_name="subscription",
     summary="Read one of your subscriptions",
     operation_id="readSubscription",
@@ -212,7 +209,7 @@ def _own_subscription(request, subscription_id: int) -> Subscription:
 @router.delete(
     "/subscriptions/{subscription_id}",
     auth=WRITE,
-    response={204: None, **ERRORS},
+    response={204: None, **READ_ERRORS},
     summary="Unsubscribe",
     operation_id="unsubscribe",
 )
@@ -226,7 +223,7 @@ def unsubscribe(request, subscription_id: int):
 @router.delete(
     "/subscriptions",
     auth=WRITE,
-    response={204: None, **ERRORS},
+    response={204: None, **READ_ERRORS},
     summary="Unsubscribe from a work, a series or a user",
     operation_id="unsubscribeFrom",
 )
@@ -243,7 +240,7 @@ def unsubscribe_from(request, target: Query[TargetIn]):
 @router.get(
     "/notifications",
     auth=WRITE,
-    response={200: NotificationPageOut, **ERRORS},
+    response={200: NotificationPageOut, **READ_ERRORS},
     url_name="notifications",
     summary="Read your notifications",
     operation_id="listNotifications",
@@ -265,7 +262,7 @@ def list_notifications(request, query: Query[NotificationQuery]):
 @router.post(
     "/notifications/{notification_id}/read",
     auth=WRITE,
-    response={200: NotificationOut, **ERRORS},
+    response={200: NotificationOut, **READ_ERRORS},
     summary="Mark a notification read",
     operation_id="markNotificationRead",
 )
@@ -281,7 +278,7 @@ def mark_read(request, notification_id: int):
 @router.post(
     "/notifications/read",
     auth=WRITE,
-    response={200: MarkedOut, **ERRORS},
+    response={200: MarkedOut, **READ_ERRORS},
     summary="Mark all your notifications read",
     operation_id="markAllNotificationsRead",
 )

@@ -302,3 +302,10 @@ class ErrorOut(Schema):
 class ValidationErrorOut(Schema):
     detail: str = Field(description="Every problem, in sentences.")
     errors: dict[str, list[str]] = Field(description="Messages by field name.")
+
+
+# The error answers each kind of endpoint documents in the OpenAPI description.
+READ_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS = {**READ_ERRORS, 403: ErrorOut}
+# Writes that are rate limited (comments, kudos, bookmarks, subscriptions) may be refused.
+LIMITED_WRITE_ERRORS = {**WRITE_ERRORS, 429: ErrorOut}

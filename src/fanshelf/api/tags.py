@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from fanshelf.api.auth import OPTIONAL_TOKEN, READ, WRITE
-from fanshelf.api.schemas import ErrorOut, ValidationErrorOut
+from fanshelf.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut
 from fanshelf.api.tag_schemas import (
     SUGGEST_TEXT_MAX_LENGTH,
     CanonicalIn,
@@ -56,8 +56,7 @@ FANDOMS_PARAM = Query(
     [], description="Fandom names (repeat it): characters and relationships of these only."
 )
 
-READ_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut}
-WRANGLER_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+WRANGLER_ERRORS = WRITE_ERRORS
 
 
 def tag_url(tag: Tag) -> str:

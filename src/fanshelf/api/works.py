@@ -14,9 +14,9 @@ from ninja import Query, Router
 
 from fanshelf.api.auth import OPTIONAL_TOKEN, READ, WRITE
 from fanshelf.api.schemas import (
-    ErrorOut,
+    READ_ERRORS,
+    WRITE_ERRORS,
     NewChapterIn,
-    ValidationErrorOut,
     WorkIn,
     WorkListQuery,
     WorkOut,
@@ -55,9 +55,6 @@ from fanshelf.works.services import (
 PAGE_SIZE = 20
 
 router = Router(tags=["works"])
-
-READ_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 def work_summary(work: Work, viewer) -> dict:

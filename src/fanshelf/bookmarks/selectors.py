@@ -13,6 +13,7 @@ from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Su
 from django.db.models.functions import Coalesce
 
 from fanshelf.bookmarks.models import Bookmark
+from fanshelf.discovery.selectors import resolve_tag
 from fanshelf.tags.models import Tag, normalize_tag_name
 from fanshelf.works.models import FilterTagging, Series, Work
 from fanshelf.works.selectors import visible_works, with_blurb_data
@@ -73,17 +74,6 @@ def _tag_and_synonyms(name: str) -> list[int] | None:
     )
 
 
-def _resolve_work_tag(name: str) -> Tag | None:
-    tag = (
-        Tag.objects.select_related("synonym_of")
-        .filter(normalized_name=normalize_tag_name(name))
-        .first()
-    )
-    if tag is not None and tag.synonym_of_id:
-        return tag.synonym_of
-    return tag
-
-
 def _works_tagged(tag: Tag, viewer) -> Q:
     """Bookmarks of works under ``tag``, or of series with a readable work under it.
 
@@ -132,7 +122,7 @@ def bookmarks_by_user(
             Exists(through.objects.filter(bookmark_id=OuterRef("pk"), tag_id__in=ids))
         )
     for name in filters.work_tags:
-        tag = _resolve_work_tag(name)
+        tag = resolve_tag(name)
         if tag is None:
             return bookmarks.none()
         bookmarks = bookmarks.filter(_works_tagged(tag, viewer))

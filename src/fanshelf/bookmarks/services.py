@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from fanshelf.accounts.models import Pseud
+from fanshelf.accounts.services import pseud_for
 from fanshelf.bookmarks.models import NOTES_MAX_LENGTH, TAGS_MAX, Bookmark
 from fanshelf.core import ratelimit
 from fanshelf.tags.models import Tag, normalize_tag_name
@@ -53,18 +54,7 @@ def _check_series(user, series: Series) -> None:
 
 
 def _pseud_for(user, pseud: Pseud | str | None) -> Pseud:
-    if pseud is None or pseud == "":
-        return user.default_pseud
-    if isinstance(pseud, Pseud):
-        if pseud.user_id != user.pk:
-            raise PermissionDenied(_("You can only bookmark as one of your own pseuds."))
-        return pseud
-    found = user.pseuds.filter(name__iexact=pseud).first()
-    if found is None:
-        raise ValidationError(
-            {"pseud": _("You have no pseud called “%(name)s”.") % {"name": pseud}}
-        )
-    return found
+    return pseud_for(user, pseud, refusal=_("You can only bookmark as one of your own pseuds."))
 
 
 def _clean_notes(notes: str) -> str:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from fanshelf import text
 from fanshelf.accounts.models import Pseud
+from fanshelf.accounts.services import pseud_for
 from fanshelf.core import ratelimit
 from fanshelf.feedback import signals
 from fanshelf.feedback.models import (
@@ -125,18 +126,12 @@ def _require_comments_allowed(work: Work, user) -> None:
 
 
 def _commenter_pseud(user, pseud: Pseud | str | None) -> Pseud:
-    if pseud is None or pseud == "":
-        return user.default_pseud
-    if isinstance(pseud, Pseud):
-        if pseud.user_id != user.pk:
-            raise ValidationError({"pseud": _("You can only comment as one of your own pseuds.")})
-        return pseud
-    found = user.pseuds.filter(name__iexact=pseud.strip()).first()
-    if found is None:
-        raise ValidationError(
-            {"pseud": _("You have no pseud called “%(name)s”.") % {"name": pseud}}
-        )
-    return found
+    refusal = _("You can only comment as one of your own pseuds.")
+    try:
+        return pseud_for(user, pseud, refusal=refusal)
+    except PermissionDenied:
+        # On the comment form this is a mistake in a field, not a forbidden page.
+        raise ValidationError({"pseud": refusal}) from None
 
 
 def _guest_identity(guest_name: str, guest_email: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from fanshelf import text
 from fanshelf.accounts.models import Pseud, User
+from fanshelf.accounts.services import pseud_for
 from fanshelf.discovery import search
 from fanshelf.tags import graph
 from fanshelf.tags.models import Tag
@@ -253,19 +254,8 @@ def _series_for(user: User, series_title: str) -> Series | None:
     return series
 
 
-def _pseud_for(user: User, pseud: Pseud | str | None) -> Pseud:
-    if pseud is None or pseud == "":
-        return user.default_pseud
-    if isinstance(pseud, Pseud):
-        if pseud.user_id != user.pk:
-            raise PermissionDenied(_("You can only post as one of your own pseuds."))
-        return pseud
-    found = user.pseuds.filter(name__iexact=pseud).first()
-    if found is None:
-        raise ValidationError(
-            {"pseud": _("You have no pseud called “%(name)s”.") % {"name": pseud}}
-        )
-    return found
+def _pseud_for(user, pseud: Pseud | str | None) -> Pseud:
+    return pseud_for(user, pseud, refusal=_("You can only post as one of your own pseuds."))
 
 
 def refresh_counts(work: Work) -> None:
