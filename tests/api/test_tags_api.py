@@ -1,7 +1,6 @@
 """The tags API, told as what an author, a reader and a wrangler do and get back."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from fanshelf.accounts.services import issue_api_token
@@ -15,7 +14,8 @@ from fanshelf.api.tag_schemas import (
 )
 from fanshelf.tags.models import Tag, WranglingChange
 from fanshelf.works.models import FilterTagging
-from tests.api.test_works_api import ApiClient, assert_error
+from tests.api.test_works_api import assert_error
+from tests.api_client import ApiClient
 from tests.conftest import STANDARD_TAGS as STANDARD
 
 TAGS = "/api/v1/tags"
@@ -37,7 +37,7 @@ def names(response):
 
 @pytest.fixture
 def guest(client):
-    return ApiClient(client)
+    return ApiClient(client=client)
 
 
 @pytest.fixture
@@ -47,17 +47,17 @@ def wrangler(make_user):
 
 @pytest.fixture
 def as_wrangler(wrangler):
-    return ApiClient(Client(), issue_api_token(user=wrangler))
+    return ApiClient(issue_api_token(user=wrangler))
 
 
 @pytest.fixture
 def as_reader(reader):
-    return ApiClient(Client(), issue_api_token(user=reader))
+    return ApiClient(issue_api_token(user=reader))
 
 
 @pytest.fixture
 def as_author(author):
-    return ApiClient(Client(), issue_api_token(user=author))
+    return ApiClient(issue_api_token(user=author))
 
 
 @pytest.fixture
@@ -256,7 +256,7 @@ def test_the_log_and_the_bins_are_for_wranglers_only(guest, as_reader, star_wars
 
 
 def test_a_wrong_token_is_401(client, star_wars):
-    api = ApiClient(client, "fs_not-a-token")
+    api = ApiClient("fs_not-a-token", client=client)
 
     assert_error(api.post(f"{TAGS}/{star_wars['kylo'].pk}/canonical", {}), 401)
 

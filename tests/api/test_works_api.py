@@ -1,7 +1,5 @@
 """The works API, told as what a client does and what it gets back."""
 
-import json
-
 import pytest
 from django.test import Client
 
@@ -9,50 +7,25 @@ from fanshelf.accounts.services import issue_api_token
 from fanshelf.api.schemas import ChapterOut, WorkOut
 from fanshelf.works.export import work_to_dict
 from fanshelf.works.models import Work
+from tests.api_client import ApiClient
 from tests.conftest import STANDARD_TAGS
 
 WORKS = "/api/v1/works"
 
 
-class ApiClient:
-    """The Django test client speaking JSON, with an optional bearer token."""
-
-    def __init__(self, client: Client, token: str | None = None):
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
-
-    def get(self, url, **params):
-        return self.client.get(url, params, headers=self.headers)
-
-    def send(self, method, url, body=None, *, raw=None):
-        data = raw if raw is not None else json.dumps(body)
-        return getattr(self.client, method)(
-            url, data=data, content_type="application/json", headers=self.headers
-        )
-
-    def post(self, url, body=None, **kwargs):
-        return self.send("post", url, body, **kwargs)
-
-    def patch(self, url, body=None, **kwargs):
-        return self.send("patch", url, body, **kwargs)
-
-    def delete(self, url):
-        return self.client.delete(url, headers=self.headers)
-
-
 @pytest.fixture
 def guest(client):
-    return ApiClient(client)
+    return ApiClient(client=client)
 
 
 @pytest.fixture
 def as_author(author):
-    return ApiClient(Client(), issue_api_token(user=author))
+    return ApiClient(issue_api_token(user=author))
 
 
 @pytest.fixture
 def as_reader(reader):
-    return ApiClient(Client(), issue_api_token(user=reader))
+    return ApiClient(issue_api_token(user=reader))
 
 
 def new_work(**changes):
@@ -213,7 +186,7 @@ def test_creator_reads_own_draft_with_its_chapters(as_author, make_work):
 def test_bad_token_is_401_even_for_reads(client, make_work):
     make_work()
 
-    response = ApiClient(client, "fs_not-a-real-token").get(WORKS)
+    response = ApiClient("fs_not-a-real-token", client=client).get(WORKS)
 
     assert_error(response, 401)
     assert response["WWW-Authenticate"].startswith("Bearer")
@@ -374,17 +347,17 @@ def test_post_without_token_is_401(db, guest):
 
 
 def test_post_with_bad_token_is_401(db, client):
-    assert_error(ApiClient(client, "fs_made-up").post(WORKS, new_work()), 401)
+    assert_error(ApiClient("fs_made-up", client=client).post(WORKS, new_work()), 401)
 
 
 def test_session_login_cannot_write(client, author):
     client.force_login(author)
 
-    assert_error(ApiClient(client).post(WORKS, new_work()), 401)
+    assert_error(ApiClient(client=client).post(WORKS, new_work()), 401)
 
 
 def test_token_writes_need_no_csrf_token(author):
-    strict = ApiClient(Client(enforce_csrf_checks=True), issue_api_token(user=author))
+    strict = ApiClient(issue_api_token(user=author), client=Client(enforce_csrf_checks=True))
 
     assert strict.post(WORKS, new_work()).status_code == 201
 

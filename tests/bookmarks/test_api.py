@@ -1,36 +1,16 @@
 """The bookmarks API, told as what a client sends and what it gets back."""
 
-import json
-
 import pytest
-from django.test import Client
 
 from fanshelf.accounts.services import issue_api_token
 from fanshelf.bookmarks.models import Bookmark
 from fanshelf.bookmarks.services import bookmark
 from fanshelf.works.models import Work
+from tests.api_client import ApiClient
 
 pytestmark = pytest.mark.django_db
 
 BOOKMARKS = "/api/v1/bookmarks"
-
-
-class ApiClient:
-    def __init__(self, token: str | None = None):
-        self.client = Client()
-        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
-
-    def get(self, url, **params):
-        return self.client.get(url, params, headers=self.headers)
-
-    def post(self, url, body=None, raw=None):
-        data = raw if raw is not None else json.dumps(body)
-        return self.client.post(
-            url, data=data, content_type="application/json", headers=self.headers
-        )
-
-    def delete(self, url):
-        return self.client.delete(url, headers=self.headers)
 
 
 @pytest.fixture

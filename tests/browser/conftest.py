@@ -4,13 +4,13 @@ Nothing here downloads a browser. ``make test`` installs Chromium from Debian an
 axe-core from npm; when either is missing the browser tests are skipped.
 """
 
-import importlib
 import json
 import os
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
+
+from tests.factories import add_default_tags
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
@@ -56,12 +56,6 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-def add_default_tags():
-    """Run the data migration that gives every archive its ratings, warnings, categories."""
-    migration = importlib.import_module("fanshelf.tags.migrations.0002_default_tags")
-    migration.add_default_tags(django_apps, schema_editor=None)
 
 
 @pytest.fixture

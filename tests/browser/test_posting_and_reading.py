@@ -158,7 +158,9 @@ def test_a_new_author_posts_a_two_chapter_work_and_a_guest_reads_it(
     # And reads the first chapter
     blurb.get_by_role("link", name=TITLE).click()
     assert guest.url == work_url
-    expect(guest.get_by_role("heading", name="Chapter 1: The Ninth Night")).to_be_visible()
+    expect(
+        guest.get_by_role("heading", name="Chapter 1: The Ninth Night", exact=True)
+    ).to_be_visible()
     expect(guest.locator(".chapter-text p")).to_have_text([FIRST_PARAGRAPH, SECOND_PARAGRAPH])
     expect(guest.get_by_text("Written for the lighthouse exchange.")).to_be_visible()
     expect(guest.get_by_role("link", name="Add chapter")).to_have_count(0)
@@ -167,7 +169,7 @@ def test_a_new_author_posts_a_two_chapter_work_and_a_guest_reads_it(
 
     # And follows "Next chapter" to the second
     guest.get_by_role("link", name="Next chapter →").first.click()
-    expect(guest.get_by_role("heading", name="Chapter 2: Coins")).to_be_visible()
+    expect(guest.get_by_role("heading", name="Chapter 2: Coins", exact=True)).to_be_visible()
     expect(guest.locator(".chapter-text")).to_have_text(CHAPTER_TWO)
     expect(guest.get_by_text(END_NOTES)).to_be_visible()
 

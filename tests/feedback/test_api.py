@@ -1,34 +1,15 @@
 """The kudos and comments API, told as what a client sends and gets back."""
 
-import json
-
 import pytest
-from django.test import Client
 
 from fanshelf.accounts.services import issue_api_token
 from fanshelf.feedback import services
 from fanshelf.feedback.models import Comment
 from fanshelf.works.models import Work
 from fanshelf.works.services import ChapterText, add_chapter
+from tests.api_client import ApiClient
 
 pytestmark = pytest.mark.django_db
-
-
-class ApiClient:
-    """The Django test client speaking JSON, with an optional bearer token."""
-
-    def __init__(self, token: str | None = None):
-        self.client = Client()
-        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
-
-    def get(self, url, **params):
-        return self.client.get(url, params, headers=self.headers)
-
-    def post(self, url, body=None, *, raw=None):
-        data = raw if raw is not None else json.dumps(body if body is not None else {})
-        return self.client.post(
-            url, data=data, content_type="application/json", headers=self.headers
-        )
 
 
 @pytest.fixture

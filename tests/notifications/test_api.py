@@ -1,36 +1,14 @@
 """The subscriptions and notifications API, told as what a client does and gets back."""
 
-import json
-
 import pytest
-from django.test import Client
 
 from fanshelf.accounts.services import issue_api_token
 from fanshelf.notifications.models import Notification, Subscription
 from fanshelf.works.models import Work
+from tests.api_client import ApiClient
 
 SUBSCRIPTIONS = "/api/v1/subscriptions"
 NOTIFICATIONS = "/api/v1/notifications"
-
-
-class ApiClient:
-    """The Django test client speaking JSON, with an optional bearer token."""
-
-    def __init__(self, token: str | None = None):
-        self.client = Client()
-        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
-
-    def get(self, url, **params):
-        return self.client.get(url, params, headers=self.headers)
-
-    def post(self, url, body=None, *, raw=None):
-        data = raw if raw is not None else json.dumps(body or {})
-        return self.client.post(
-            url, data=data, content_type="application/json", headers=self.headers
-        )
-
-    def delete(self, url):
-        return self.client.delete(url, headers=self.headers)
 
 
 @pytest.fixture
