@@ -107,3 +107,16 @@ def test_the_demo_is_right_without_a_worker(seed_text, monkeypatch):
     monkeypatch.setattr(wrangling, "refresh_after_commit", lambda tag_ids: None)
     load_demo(SEED.parent)
     assert work.filter_tags.filter(name="Kylo Ren/Armitage Hux").exists()
+
+
+def test_the_demo_reader_answers_the_seed_once_however_often_the_demo_runs(
+    db, seed_text, mailoutbox
+):
+    from tests.conftest import SEED
+
+    load_demo(SEED.parent)
+    load_demo(SEED.parent)
+    work = Work.objects.get()
+    assert (work.kudos_count, work.comment_count, work.bookmark_count) == (1, 1, 1)
+    assert work.creatorships.get().pseud.user.notifications.filter(kind="comment").count() == 1
+    assert any("demo-author" in message.to[0] for message in mailoutbox)

@@ -24,6 +24,8 @@ from fanshelf.works.models import Work
 
 DEMO_AUTHOR = ("demo-author", "demo-author@example.org", "read-me-a-story")
 DEMO_READER = ("demo-reader", "demo-reader@example.org", "kudos-for-everyone")
+DEMO_COMMENT = "Please continue! I need to know what happens at the gala."
+DEMO_BOOKMARK_NOTES = "The ending got me. Waiting for chapter two."
 DEMO_WRANGLER = ("demo-wrangler", "demo-wrangler@example.org", "synonyms-all-the-way-down")
 
 
@@ -125,12 +127,24 @@ def wrangle_demo_tags(wrangler: User) -> int:
     return sum(change is not None for change in changes)
 
 
+def _answer_the_author(work: Work, reader: User) -> None:
+    """The demo reader does what the seed's author asks: kudos, a comment, a subscription."""
+    from fanshelf.bookmarks.services import bookmark
+    from fanshelf.feedback.services import give_kudos, post_comment
+    from fanshelf.notifications.services import subscribe
+
+    give_kudos(work=work, user=reader)
+    post_comment(work=work, user=reader, body=DEMO_COMMENT)
+    bookmark(user=reader, work=work, tags=["want more"], rec=True, notes=DEMO_BOOKMARK_NOTES)
+    subscribe(user=reader, work=work)
+
+
 @transaction.atomic
 def load_demo(seeds_dir: Path | None = None) -> DemoResult:
     """Create the demo accounts and tag set and import the seed works once; safe to rerun."""
     seeds_dir = seeds_dir or default_seeds_dir()
     author = _account(*DEMO_AUTHOR)
-    _account(*DEMO_READER)
+    reader = _account(*DEMO_READER)
     wrangler = _account(*DEMO_WRANGLER, role=User.Role.WRANGLER)
     wrangled = wrangle_demo_tags(wrangler)
     created, skipped = [], []
@@ -142,6 +156,8 @@ def load_demo(seeds_dir: Path | None = None) -> DemoResult:
         for imported in read_bytes(path.read_bytes(), name=path.name):
             imported.tags = {**SEED_TAGS.get(path.name, {}), **imported.tags}
             created.append(create_work(imported, user=author))
+    for work in created:
+        _answer_the_author(work, reader)
     # Wrangling queues filter-tag refreshes for a worker; the demo is right without one.
     graph.refresh_filter_tags(
         Work.objects.filter(creatorships__pseud__user=author).values_list("pk", flat=True)
