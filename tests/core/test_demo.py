@@ -120,3 +120,18 @@ def test_the_demo_reader_answers_the_seed_once_however_often_the_demo_runs(
     assert (work.kudos_count, work.comment_count, work.bookmark_count) == (1, 1, 1)
     assert work.creatorships.get().pseud.user.notifications.filter(kind="comment").count() == 1
     assert any("demo-author" in message.to[0] for message in mailoutbox)
+
+
+def test_the_seed_author_adding_chapter_two_notifies_its_subscriber(db, seed_text, mailoutbox):
+    from fanshelf.works.services import ChapterText, add_chapter
+    from tests.conftest import SEED
+
+    load_demo(SEED.parent)
+    work = Work.objects.get()
+    author, reader = (User.objects.get(username=name) for name in ("demo-author", "demo-reader"))
+    mailoutbox.clear()
+    add_chapter(user=author, work=work, chapter=ChapterText(body="The gala, at last."))
+    news = reader.notifications.get(kind="new_chapter")
+    assert work.title in news.text
+    assert [message.to for message in mailoutbox] == [[reader.email]]
+    assert work.title in mailoutbox[0].body
