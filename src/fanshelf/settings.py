@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "fanshelf.bookmarks",
     "fanshelf.notifications",
     "fanshelf.reading",
+    "fanshelf.downloads",
     "fanshelf.imports",
     "fanshelf.api",
     # Listed so the API docs use django-ninja's bundled Swagger UI, not a CDN.
