@@ -41,15 +41,32 @@ $(STAMPS)/postgres: $(STAMPS)/app
 	$(BIN)/pip install --quiet -e '.[postgres]'
 	touch $@
 
+# Debian packages PDF downloads need, for `make run` as for the tests: Pango (WeasyPrint
+# lays text out with it) and fonts that cover Latin, Greek, Cyrillic, Hebrew and Arabic
+# (DejaVu) and Chinese, Japanese and Korean (WenQuanYi Micro Hei, 5 MB installed).
+$(STAMPS)/pdf: Makefile | $(STAMPS)/venv
+	@missing=""; \
+	  ldconfig -p | grep -q 'libpango-1.0.so.0 ' || missing="$$missing libpango-1.0-0"; \
+	  ldconfig -p | grep -q 'libpangoft2-1.0.so.0 ' || missing="$$missing libpangoft2-1.0-0"; \
+	  fc-list 2>/dev/null | grep -qi 'DejaVu Sans' || missing="$$missing fonts-dejavu-core"; \
+	  fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei' || missing="$$missing fonts-wqy-microhei"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing; \
+	  fi
+	touch $@
+
 # Debian packages the tests need: Chromium (never a downloaded browser), Node.js/npm
-# to fetch axe-core from the npm registry, and the PostgreSQL 15 server. Checked
+# to fetch axe-core from the npm registry, the PostgreSQL 15 server, and epubcheck
+# (Java; the EPUB tests run it on every file they write). Checked
 # again whenever this Makefile changes (cheap when nothing is missing).
-$(STAMPS)/debian: Makefile | $(STAMPS)/venv
+$(STAMPS)/debian: Makefile | $(STAMPS)/venv $(STAMPS)/pdf
 	@missing=""; \
 	  [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	  [ -x $(PG_BIN)/pg_ctl ] || missing="$$missing postgresql"; \
 	  command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	  fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	  [ -e /usr/bin/epubcheck ] || missing="$$missing epubcheck"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing Debian packages:$$missing"; \
 	    $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing; \
@@ -60,7 +77,7 @@ $(STAMPS)/npm: tests/browser/package.json | $(STAMPS)/debian
 	cd tests/browser && npm install --no-audit --no-fund --silent
 	touch $@
 
-migrate: $(STAMPS)/app
+migrate: $(STAMPS)/app $(STAMPS)/pdf
 	$(BIN)/fanshelf migrate --verbosity 0
 
 # The background worker runs beside the web server and stops with it.
@@ -102,11 +119,24 @@ $(STAMPS)/wrk: | $(STAMPS)/venv
 	command -v wrk >/dev/null || ($(APT_GET) update -qq && $(APT_GET) install -y -qq wrk)
 	touch $@
 
+# Calibre's ebook-convert and epubcheck: what bench/downloads_bench.py compares our
+# download formats with.
+$(STAMPS)/calibre: Makefile | $(STAMPS)/venv
+	@missing=""; \
+	  command -v ebook-convert >/dev/null || missing="$$missing calibre"; \
+	  [ -e /usr/bin/epubcheck ] || missing="$$missing epubcheck"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing; \
+	  fi
+	touch $@
+
 # Benchmarks print figures (see docs/performance.md); they never fail on a time.
-bench: $(STAMPS)/app $(STAMPS)/wrk
+bench: $(STAMPS)/app $(STAMPS)/wrk $(STAMPS)/pdf $(STAMPS)/calibre
 	$(BIN)/python bench/text_bench.py
 	$(BIN)/python bench/http_bench.py
 	$(BIN)/python bench/autocomplete_bench.py
+	$(BIN)/python bench/downloads_bench.py
 
 lint: $(STAMPS)/dev
 	$(BIN)/ruff check .

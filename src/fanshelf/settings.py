@@ -240,6 +240,14 @@ EMAIL_USE_TLS = env_bool("FANSHELF_EMAIL_TLS", default=bool(EMAIL_HOST))
 # reader, one digest of them all once more arrive ("5 new notifications on Fanshelf").
 FANSHELF_EMAIL_DIGEST_AFTER = int(os.environ.get("FANSHELF_EMAIL_DIGEST_AFTER", "3"))
 
+# Downloads of works longer than this many words are written by the worker (the reader
+# sees "being prepared" until the file is stored); shorter ones during the request.
+FANSHELF_DOWNLOADS_ASYNC_WORDS = int(os.environ.get("FANSHELF_DOWNLOADS_ASYNC_WORDS", "200000"))
+# PDFs take about a hundred times as long per word: their own limit (docs/performance.md).
+FANSHELF_DOWNLOADS_ASYNC_PDF_WORDS = int(
+    os.environ.get("FANSHELF_DOWNLOADS_ASYNC_PDF_WORDS", "20000")
+)
+
 # The public address used in exports and downloads ("read it at …").
 SITE_URL = os.environ.get("FANSHELF_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

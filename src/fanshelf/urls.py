@@ -10,6 +10,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("works/", include("fanshelf.discovery.urls")),
     path("", include("fanshelf.feedback.urls")),
+    path("works/", include("fanshelf.downloads.urls")),
     path("works/", include("fanshelf.works.urls")),
     path("series/", include("fanshelf.works.series_urls")),
     path("users/", include("fanshelf.accounts.urls")),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("fanshelf.reading.urls")),
     path("tags/", include("fanshelf.tags.urls")),
     path("wrangling/", include(wrangling_patterns)),
+    path("opds/", include("fanshelf.downloads.opds_urls")),
     path("signup/", sign_up, name="sign_up"),
     path(
         "login/",

@@ -16,7 +16,9 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from fanshelf.tags.models import Tag
@@ -78,6 +80,9 @@ class Book:
     comments_url: str  # where a reader comments
     chapters: list[BookChapter]
     stats: Stats = field(default_factory=Stats)
+    # Only logged-in readers may have the file (it is sent as private, never kept by a
+    # shared cache); not shown in the file, so left out of the revision.
+    restricted: bool = False
 
     @property
     def byline(self) -> str:
@@ -85,17 +90,55 @@ class Book:
         return ", ".join(self.creators) if self.creators else _("Anonymous")
 
     @property
+    def language_name(self) -> str:
+        """The language's own name ("English", "Deutsch"), or its code if unknown."""
+        try:
+            return get_language_info(self.language)["name_local"]
+        except KeyError:
+            return self.language
+
+    @property
+    def direction(self) -> str:
+        """ "rtl" for a language written right to left (Arabic, Hebrew, Persian…), else "ltr"."""
+        try:
+            return "rtl" if get_language_info(self.language)["bidi"] else "ltr"
+        except KeyError:
+            return "ltr"
+
+    @property
+    def stat_items(self) -> list[tuple[str, str]]:
+        """The front page's stats as (label, value) pairs, in the order the work page uses."""
+        items = [(_("Published"), self.published)] if self.published else []
+        if self.updated:
+            items.append((_("Completed") if self.complete else _("Updated"), self.updated))
+        items += [(_("Words"), number_format(self.words, force_grouping=True))]
+        items += [(_("Chapters"), self.chapters_display)]
+        counts = [
+            (_("Kudos"), self.stats.kudos),
+            (_("Comments"), self.stats.comments),
+            (_("Bookmarks"), self.stats.bookmarks),
+            (_("Hits"), self.stats.hits),
+        ]
+        return items + [(label, number_format(n, force_grouping=True)) for label, n in counts]
+
+    @property
     def slug(self) -> str:
         """The file name's stem: the title in ASCII letters and hyphens, never empty."""
-        return slugify(self.title)[:60].strip("-") or f"work-{self.work_id}"
+        return work_slug(work_id=self.work_id, title=self.title)
 
     @property
     def revision(self) -> str:
         """A digest of the file's content, the moving counts left out."""
         content = asdict(self)
         content.pop("stats")
+        content.pop("restricted")
         encoded = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+def work_slug(*, work_id: int, title: str) -> str:
+    """A download's file name stem for a work, without building its ``Book`` (OPDS links)."""
+    return slugify(title)[:60].strip("-") or f"work-{work_id}"
 
 
 def book_for(*, work_id: int, viewer) -> Book:
@@ -106,6 +149,17 @@ def book_for(*, work_id: int, viewer) -> Book:
         .select_related("series")
         .get(pk=work_id)
     )
+    chapters = work.chapters.filter(state=Chapter.State.POSTED).order_by("position")
+    return book_of(work, list(chapters))
+
+
+def posted_book(*, work_id: int) -> Book:
+    """The book of a posted work, whoever reads it: for the worker and the command line.
+
+    Their callers decide who gets it (the download view checks the reader with
+    ``book_for`` first); drafts are refused all the same with ``Work.DoesNotExist``.
+    """
+    work = with_blurb_data(Work.objects.filter(state=Work.State.POSTED)).get(pk=work_id)
     chapters = work.chapters.filter(state=Chapter.State.POSTED).order_by("position")
     return book_of(work, list(chapters))
 
@@ -168,6 +222,7 @@ def book_of(work: Work, chapters: list[Chapter]) -> Book:
             bookmarks=work.bookmark_count,
             hits=work.hit_count,
         ),
+        restricted=work.restricted,
     )
 
 
