@@ -25,6 +25,13 @@ from fanshelf.tags.models import Tag
 from fanshelf.works.models import Chapter, Work
 from fanshelf.works.selectors import visible_works, with_blurb_data
 
+# Languages written right to left (primary subtags), for every format. Not Django's
+# "bidi" flag: it marks Azerbaijani (written in Latin script today) and misses Yiddish,
+# Pashto, Sindhi and Dhivehi.
+RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug", "ur", "yi"}
+)
+
 # The order AO3 lists tags in, with the label each group gets on the front page.
 TAG_TYPES = [tag_type.value for tag_type in Tag.Type]
 
@@ -100,10 +107,7 @@ class Book:
     @property
     def direction(self) -> str:
         """ "rtl" for a language written right to left (Arabic, Hebrew, Persian…), else "ltr"."""
-        try:
-            return "rtl" if get_language_info(self.language)["bidi"] else "ltr"
-        except KeyError:
-            return "ltr"
+        return "rtl" if self.language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
     @property
     def stat_items(self) -> list[tuple[str, str]]:

@@ -24,10 +24,6 @@ from fanshelf.downloads.formats.xhtml import to_text, to_xhtml, xml_text
 MEDIA_TYPE = "application/epub+zip"
 
 TEMPLATES = "downloads/epub/"
-# Languages written right to left (primary subtags): their books turn pages leftwards.
-RTL_LANGUAGES = frozenset(
-    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug", "ur", "yi"}
-)
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
 
@@ -95,7 +91,8 @@ def _metadata(book) -> dict:
         "creators": [xml_text(name) for name in book.creators],
         "byline": xml_text(book.byline),
         "language": language,
-        "direction": "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr",
+        # Right-to-left books turn their pages leftwards.
+        "direction": book.direction,
         "modified": f"{date}T00:00:00Z" if date else "1980-01-01T00:00:00Z",
         "tag_groups": [
             {
