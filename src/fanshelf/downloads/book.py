@@ -18,11 +18,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.text import slugify
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from fanshelf.tags.models import Tag
-from fanshelf.works.models import Chapter, Work
+from fanshelf.works.models import Chapter, Work, language_name
 from fanshelf.works.selectors import visible_works, with_blurb_data
 
 # Languages written right to left (primary subtags), for every format. Not Django's
@@ -98,11 +97,7 @@ class Book:
 
     @property
     def language_name(self) -> str:
-        """The language's own name ("English", "Deutsch"), or its code if unknown."""
-        try:
-            return get_language_info(self.language)["name_local"]
-        except KeyError:
-            return self.language
+        return language_name(self.language)
 
     @property
     def direction(self) -> str:

@@ -160,6 +160,25 @@ def _form_page(request, form, *, work, title, **context):
     return render(request, "feedback/comment_form.html", context)
 
 
+def _post_comment(request, form, **where):
+    """Post the form's comment ``where`` asked; its page, or None with the errors on ``form``."""
+    try:
+        comment = services.post_comment(
+            user=request.user,
+            client_ip=client_ip(request),
+            **where,
+            **form.service_arguments(),
+        )
+    except ValidationError as error:
+        form.add_service_errors(error)
+    except PermissionDenied as error:
+        form.add_error(None, _error_text(error))
+    else:
+        _posted_message(request, comment)
+        return redirect(comment_location(comment))
+    return None
+
+
 def new_comment(request, work_id: int):
     """Post a comment on a work or chapter; shown again with the text kept on errors."""
     work = _readable_work(request, work_id)
@@ -168,22 +187,8 @@ def new_comment(request, work_id: int):
     if request.method == "POST" and form.is_valid():
         if chapter_error:
             form.add_error(None, chapter_error)
-        else:
-            try:
-                comment = services.post_comment(
-                    work=work,
-                    chapter=chapter,
-                    user=request.user,
-                    client_ip=client_ip(request),
-                    **form.service_arguments(),
-                )
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except PermissionDenied as error:
-                form.add_error(None, _error_text(error))
-            else:
-                _posted_message(request, comment)
-                return redirect(comment_location(comment))
+        elif posted := _post_comment(request, form, work=work, chapter=chapter):
+            return posted
     title = _("Comment on “%(title)s”") % {"title": work.title}
     return _form_page(request, form, work=work, title=title, chapter=chapter)
 
@@ -192,22 +197,9 @@ def reply(request, comment_id: int):
     """Reply to a comment, on a page of its own (works without JavaScript)."""
     parent = _readable_comment(request, comment_id)
     form = CommentForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            comment = services.post_comment(
-                work=parent.work,
-                parent=parent,
-                user=request.user,
-                client_ip=client_ip(request),
-                **form.service_arguments(),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except PermissionDenied as error:
-            form.add_error(None, _error_text(error))
-        else:
-            _posted_message(request, comment)
-            return redirect(comment_location(comment))
+    posting = request.method == "POST" and form.is_valid()
+    if posting and (posted := _post_comment(request, form, work=parent.work, parent=parent)):
+        return posted
     title = _("Reply to %(name)s") % {"name": parent.author_name}
     return _form_page(request, form, work=parent.work, title=title, replying_to=parent)
 

@@ -22,6 +22,14 @@ CHAPTER_MAX_LENGTH = 510_000
 FREEFORM_TAGS_MAX = 75
 
 
+def language_name(code: str) -> str:
+    """The language's own name ("English", "Deutsch"), or its code if unknown."""
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return code
+
+
 class Series(models.Model):
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     summary = models.TextField(_("summary"), blank=True)
@@ -122,11 +130,7 @@ class Work(models.Model):
 
     @property
     def language_name(self) -> str:
-        """The language's own name ("English", "Deutsch"), or its code if unknown."""
-        try:
-            return get_language_info(self.language)["name_local"]
-        except KeyError:
-            return self.language
+        return language_name(self.language)
 
     @property
     def is_posted(self) -> bool:
