@@ -35,7 +35,7 @@ def test_import_seed_prints_id_and_url(author, seed_text, tmp_path):
 
 def test_bad_files_get_one_line_each_and_the_others_import(author, tmp_path):
     (tmp_path / "good.txt").write_text("Title: Good\n\nA good story.", encoding="utf-8")
-    (tmp_path / "latin1.txt").write_bytes(b"caf\xe9")
+    (tmp_path / "latin1.txt").write_bytes(bytes(range(256)) * 3)
     (tmp_path / "empty.txt").write_bytes(b"")
     out, err, failure = run_import(
         str(tmp_path / "good.txt"),
@@ -47,7 +47,7 @@ def test_bad_files_get_one_line_each_and_the_others_import(author, tmp_path):
     )
     lines = err.strip().splitlines()
     assert len(lines) == 3
-    assert lines[0].startswith(str(tmp_path / "latin1.txt")) and "not UTF-8" in lines[0]
+    assert lines[0].startswith(str(tmp_path / "latin1.txt")) and "unknown text encoding" in lines[0]
     assert "empty" in lines[1]
     assert "cannot read it" in lines[2]
     assert failure == "3 file(s) could not be imported."

@@ -3,9 +3,10 @@ import json
 import pytest
 
 from fanshelf.imports.readers import (
+    FileSample,
     ImportProblem,
-    detect_format,
     read_bytes,
+    reader_for,
     split_end_notes,
     split_header,
 )
@@ -63,8 +64,8 @@ def test_markdown_title_heading_and_html_detection():
     (work,) = read_bytes(b"# The Balcony\n\n*Soft* words.\n", name="balcony.md")
     assert work.title == "The Balcony"
     assert "<em>Soft</em>" in work.chapters[0].body_html
-    assert detect_format("<!DOCTYPE html><html></html>", "x.txt") == "html"
-    assert detect_format("# heading", "x.txt") == "text"
+    assert reader_for(FileSample(b"<!DOCTYPE html><html></html>", "x.txt")).name == "html"
+    assert reader_for(FileSample(b"# heading", "x.txt")).name == "text"
 
 
 def test_html_file_title_and_sanitised_body():
@@ -83,14 +84,45 @@ def test_html_file_title_and_sanitised_body():
     [
         (b"", "empty"),
         (b"   \n\n ", "empty"),
-        (b"caf\xe9 au lait", "not UTF-8"),
+        (bytes(range(256)) * 3, "unknown text encoding"),
         (b"{not json", "broken JSON"),
-        (json.dumps({"format": "other"}).encode(), "not a Fanshelf work export"),
+        (json.dumps({"format": "other"}).encode(), "neither a Fanshelf work export"),
         (json.dumps({"format": "fanshelf-work", "title": "x"}).encode(), "missing or bad field"),
         (b"Title: Only a title\n", "no story text"),
         (b"x" * (8 * 1024 * 1024 + 1), "too long"),
     ],
 )
 def test_bad_files_say_why(data, reason):
+    """Each bad file gets one reason; bytes in no encoding are refused, not imported
+    as mojibake."""
     with pytest.raises(ImportProblem, match=reason):
         read_bytes(data, name="bad.txt")
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "utf-16"])
+def test_text_in_other_encodings_is_detected(encoding):
+    story = (
+        "Il était une fois, dans un café de Paris, une jeune femme qui écrivait des "
+        "histoires. Elle s'appelait Hélène et rêvait de voyages. « Où vas-tu ? » "
+        "demanda-t-il. Elle sourit, sans répondre."
+    )
+    (work,) = read_bytes(story.encode(encoding), name="cafe.txt")
+    assert "Hélène et rêvait" in work.chapters[0].body_html
+
+
+def test_html_declaring_its_charset_is_read_in_it():
+    page = '<html><head><meta charset="windows-1251"><title>Зима</title></head>'
+    page += "<body><p>Снег шёл всю ночь.</p></body></html>"
+    (work,) = read_bytes(page.encode("cp1251"), name="zima.html")
+    assert work.title == "Зима"
+    assert "Снег шёл всю ночь." in work.chapters[0].body_html
+
+
+def test_imported_work_survives_json_and_keys_ignore_the_source():
+    (work,) = read_bytes(b"Title: Gala\n\nKylo waited.\n", name="a.txt")
+    again = type(work).from_dict(work.as_dict())
+    assert again == work
+    again.source = "b.txt"
+    assert again.key() == work.key()
+    again.chapters[0].body_html += "<p>More.</p>"
+    assert again.key() != work.key()

@@ -14,6 +14,7 @@ class User(AbstractUser):
     class Role(models.TextChoices):
         READER = "reader", _("Reader")
         WRANGLER = "wrangler", _("Tag wrangler")
+        ARCHIVIST = "archivist", _("Archivist")
         MODERATOR = "moderator", _("Moderator")
         ADMIN = "admin", _("Administrator")
 

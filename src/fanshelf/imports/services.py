@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fanshelf.accounts.models import User
+from fanshelf.imports.models import ImportRecord
 from fanshelf.imports.readers import ImportedWork, ImportProblem, read_bytes
 from fanshelf.tags.defaults import ARCHIVE_WARNINGS, RATINGS
 from fanshelf.works.models import Work
@@ -94,6 +95,47 @@ def create_work(
     )
 
 
+def import_work(
+    imported: ImportedWork,
+    *,
+    user: User,
+    pseud: str | None = None,
+    as_draft: bool = False,
+    defaults: ImportDefaults | None = None,
+) -> tuple[Work, bool]:
+    """The work for ``imported`` and whether it is new: a work ``user`` already imported
+    from the same content (``ImportedWork.key``) is returned as it is, never made twice,
+    so an interrupted import can simply be run again. The work and its ImportRecord are
+    written in one transaction: a killed import leaves either both or neither.
+    ValidationError when the work cannot be posted."""
+    key = imported.key()
+    record = ImportRecord.objects.filter(user=user, key=key).select_related("work").first()
+    if record is not None:
+        return record.work, False
+    try:
+        with transaction.atomic():
+            work = create_work(
+                imported, user=user, pseud=pseud, as_draft=as_draft, defaults=defaults
+            )
+            ImportRecord.objects.create(user=user, key=key, work=work, source=imported.source[:500])
+    except IntegrityError:
+        # Another import of the same content won the race; its work is the one.
+        record = ImportRecord.objects.filter(user=user, key=key).select_related("work").first()
+        if record is None:
+            raise
+        return record.work, False
+    return work, True
+
+
+def problem_from(error: ValidationError) -> ImportProblem:
+    """One line naming every field a work could not be posted with."""
+    reasons = "; ".join(
+        f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
+        for field, messages in error.message_dict.items()
+    )
+    return ImportProblem(reasons)
+
+
 def import_file(
     path: Path,
     *,
@@ -115,8 +157,4 @@ def import_file(
                 for imported in imported_works
             ]
     except ValidationError as error:
-        reasons = "; ".join(
-            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
-            for field, messages in error.message_dict.items()
-        )
-        raise ImportProblem(reasons) from None
+        raise problem_from(error) from None
