@@ -14,6 +14,7 @@ TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 ROLE_FLAGS = {
     User.Role.READER: {"is_staff": False, "is_superuser": False},
     User.Role.WRANGLER: {"is_staff": False, "is_superuser": False},
+    User.Role.ARCHIVIST: {"is_staff": False, "is_superuser": False},
     User.Role.MODERATOR: {"is_staff": True, "is_superuser": False},
     User.Role.ADMIN: {"is_staff": True, "is_superuser": True},
 }

@@ -6,11 +6,17 @@ from fanshelf.works.models import Chapter, Creatorship, Work
 
 
 def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
-    """Prefetch what ``works/_blurb.html`` shows: creators and tags."""
+    """Prefetch what ``works/_blurb.html`` shows: creators (archived works' too) and tags."""
+    from fanshelf.imports.models import ExternalCreatorship
+
     return works.prefetch_related(
         Prefetch(
             "creatorships",
             queryset=Creatorship.objects.select_related("pseud__user"),
+        ),
+        Prefetch(
+            "external_creatorships",
+            queryset=ExternalCreatorship.objects.select_related("creator"),
         ),
         "tags",
     ).select_related("series")
