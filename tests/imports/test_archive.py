@@ -211,3 +211,15 @@ def test_the_archivists_works_page_names_the_external_creators(client, archivist
     archive_work(imported(creators=["Anna K"]), archivist=archivist)
     page = client.get(reverse("users:works", args=["opendoors"])).content.decode()
     assert "Anna K" in page and "[archived by" in page
+
+
+def test_archived_works_are_found_and_downloaded_under_their_creators_names(archivist):
+    from fanshelf.discovery import search
+    from fanshelf.downloads.book import posted_book
+
+    work, _ = archive_work(imported(creators=["Anna K"]), archivist=archivist)
+    query = search.parse('creator:"Anna K"')
+    assert list(
+        search.backend().filter(Work.objects.all(), query).values_list("pk", flat=True)
+    ) == [work.pk]
+    assert posted_book(work_id=work.pk).creators == ["Anna K"]

@@ -168,11 +168,7 @@ def book_of(work: Work, chapters: list[Chapter]) -> Book:
     tags: dict[str, list[str]] = {}
     for tag in sorted(work.tags.all(), key=lambda tag: (TAG_TYPES.index(tag.type), tag.name)):
         tags.setdefault(tag.type, []).append(tag.name)
-    creators = (
-        []
-        if work.anonymous
-        else [creatorship.pseud.name for creatorship in work.creatorships.all()]
-    )
+    creators = [] if work.anonymous else _creator_names(work)
     url = settings.SITE_URL + work.get_absolute_url()
     published = work.published_at.date().isoformat() if work.published_at else ""
     updated = work.revised_at.date().isoformat() if work.revised_at else ""
@@ -223,6 +219,18 @@ def book_of(work: Work, chapters: list[Chapter]) -> Book:
         ),
         restricted=work.restricted,
     )
+
+
+def _creator_names(work: Work) -> list[str]:
+    """Pseud names; an archived work's unclaimed creators by their old archive's names,
+    in place of the archivist who imported it for them (``imports.archive``)."""
+    shares = list(work.external_creatorships.all())
+    archivists = {share.creator.archivist_id for share in shares}
+    return [share.creator.name for share in shares] + [
+        creatorship.pseud.name
+        for creatorship in work.creatorships.all()
+        if creatorship.pseud.user_id not in archivists
+    ]
 
 
 def _heading(number: int, title: str) -> str:

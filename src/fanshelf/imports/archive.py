@@ -118,6 +118,8 @@ def archive_work(
             for name in names:
                 creator = _external_creator(archivist, name, addresses[name])
                 ExternalCreatorship.objects.create(work=work, creator=creator)
+            # Readers search for the names the old archive gave, not the archivist's.
+            search.backend().index_works([work.pk])
     return work, created
 
 

@@ -46,7 +46,8 @@ def _join(*parts: str) -> str:
 def _creator_names(work: Work) -> list[str]:
     if work.anonymous:
         return []
-    names = []
+    # An archived work's creators who are not users yet (imports.archive) come first.
+    names = [share.creator.name for share in work.external_creatorships.all()]
     for creatorship in work.creatorships.all():
         pseud = creatorship.pseud
         names.append(pseud.name)
@@ -72,6 +73,7 @@ def posted_works(work_ids: Iterable[int]):
         .prefetch_related(
             Prefetch("tags"),
             Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user")),
+            "external_creatorships__creator",
             Prefetch(
                 "chapters",
                 queryset=Chapter.objects.filter(state=Chapter.State.POSTED).order_by("position"),
