@@ -199,6 +199,10 @@ RATE_LIMITS = {
         "kudos": "60/3600",
         "bookmark": "60/3600",
         "subscription": "60/3600",
+        # Asking for a link to claim archived works (imports.archive): per user.
+        "claim": "5/3600",
+        # Uploads to "Import a work" (imports.views): per user.
+        "import": "20/3600",
     }.items()
 }
 
@@ -250,6 +254,17 @@ FANSHELF_DOWNLOADS_ASYNC_PDF_WORDS = int(
 
 # The public address used in exports and downloads ("read it at …").
 SITE_URL = os.environ.get("FANSHELF_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# "Import a work" on the web: the most bytes and files one upload may carry. Django's
+# DATA_UPLOAD_MAX_NUMBER_FILES (100) stays above the file limit, so the form can say
+# so; uploads over FILE_UPLOAD_MAX_MEMORY_SIZE wait in temporary files, not in memory.
+FANSHELF_IMPORT_MAX_UPLOAD_BYTES = int(
+    os.environ.get("FANSHELF_IMPORT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))
+)
+FANSHELF_IMPORT_MAX_FILES = int(os.environ.get("FANSHELF_IMPORT_MAX_FILES", "50"))
+
+# How long a link to claim archived works (emailed by imports.archive) stays valid.
+FANSHELF_CLAIM_LINK_SECONDS = int(os.environ.get("FANSHELF_CLAIM_LINK_SECONDS", str(7 * 86400)))
 
 LOGGING = {
     "version": 1,

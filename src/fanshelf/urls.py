@@ -11,6 +11,7 @@ urlpatterns = [
     path("works/", include("fanshelf.discovery.urls")),
     path("", include("fanshelf.feedback.urls")),
     path("works/", include("fanshelf.downloads.urls")),
+    path("works/import/", include("fanshelf.imports.urls")),
     path("works/", include("fanshelf.works.urls")),
     path("series/", include("fanshelf.works.series_urls")),
     path("users/", include("fanshelf.accounts.urls")),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("tags/", include("fanshelf.tags.urls")),
     path("wrangling/", include(wrangling_patterns)),
     path("opds/", include("fanshelf.downloads.opds_urls")),
+    path("claims/", include("fanshelf.imports.claims_urls")),
     path("signup/", sign_up, name="sign_up"),
     path(
         "login/",

@@ -67,6 +67,10 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches"
     )
     results = models.JSONField(default=list)
+    # What the author chose when uploading (pseud, drafts, fandoms and rating for files
+    # that name none) and, once posted, what became of each work (imports.batches).
+    options = models.JSONField(default=dict, blank=True)
+    outcomes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

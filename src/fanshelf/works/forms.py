@@ -145,13 +145,19 @@ class WorkMetadataForm(forms.Form):
     comment_policy = forms.ChoiceField(
         label=_("Who can comment"), choices=Work.CommentPolicy.choices, initial="open"
     )
+    show_source = forms.BooleanField(
+        label=_("Show readers where this work was first posted"),
+        required=False,
+        help_text=_("Imported works remember the address or file they came from."),
+    )
 
     SECTIONS = [
         (_("Tags"), ["rating", "warning", "category", "fandom", "relationship", "character",
                      "freeform"]),
         (_("Preface"), ["title", "pseud", "summary", "notes", "series", "expected_chapters",
                         "language"]),
-        (_("Privacy and comments"), ["restricted", "anonymous", "comment_policy"]),
+        (_("Privacy and comments"), ["restricted", "anonymous", "comment_policy",
+                                     "show_source"]),
         (_("Work text"), ["chapter_title", "text_format", "body", "end_notes"]),
     ]  # fmt: skip
 
@@ -180,7 +186,7 @@ class WorkMetadataForm(forms.Form):
 
     def work_fields(self) -> dict:
         data = self.cleaned_data
-        return {
+        fields = {
             name: data.get(name)
             for name in (
                 "title",
@@ -194,6 +200,9 @@ class WorkMetadataForm(forms.Form):
                 "comment_policy",
             )
         }
+        if "show_source" in self.fields:
+            fields["show_source"] = data.get("show_source", False)
+        return fields
 
     def add_service_errors(self, error) -> None:
         """Show a service's ValidationError beside the fields it names."""
@@ -217,13 +226,24 @@ class NewWorkForm(ChapterFieldsMixin, WorkMetadataForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("chapter_summary", "chapter_notes", "chapter_end_notes"):
+        # A work typed in here has no source to show (imported works do).
+        for name in ("chapter_summary", "chapter_notes", "chapter_end_notes", "show_source"):
             del self.fields[name]
         self.fields["expected_chapters"].initial = 1
 
 
 class EditWorkForm(WorkMetadataForm):
     text_format = ChapterFieldsMixin.base_fields["text_format"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        source = self.initial.get("source")
+        if not source:
+            del self.fields["show_source"]
+        else:
+            self.fields["show_source"].help_text = _("It came from %(source)s.") % {
+                "source": source
+            }
 
 
 class ChapterForm(ChapterFieldsMixin):
@@ -249,6 +269,8 @@ def initial_for_work(work: Work) -> dict:
         "restricted": work.restricted,
         "anonymous": work.anonymous,
         "comment_policy": work.comment_policy,
+        "source": work.source,
+        "show_source": work.show_source,
         "rating": (grouped.get("rating") or [""])[0],
         "warning": grouped.get("warning", []),
         "category": grouped.get("category", []),

@@ -51,6 +51,7 @@ WORK_FIELDS = {
     "anonymous",
     "comment_policy",
     "source",
+    "show_source",
 }
 
 
@@ -172,7 +173,7 @@ def _clean_text_fields(values: dict, text_format: str) -> dict:
         errors["comment_policy"] = _("Unknown comment setting.")
     if errors:
         raise ValidationError(errors)
-    for name in ("expected_chapters", "restricted", "anonymous", "comment_policy"):
+    for name in ("expected_chapters", "restricted", "anonymous", "comment_policy", "show_source"):
         if name in values:
             cleaned[name] = values[name]
     if "source" in values:
@@ -285,6 +286,7 @@ def post_work(
     anonymous: bool = False,
     comment_policy: str = Work.CommentPolicy.OPEN,
     source: str = "",
+    show_source: bool = False,
     state: str = Work.State.POSTED,
     published_at=None,
 ) -> Work:
@@ -317,6 +319,7 @@ def post_work(
                 "anonymous": anonymous,
                 "comment_policy": comment_policy,
                 "source": source,
+                "show_source": bool(show_source),
             },
             text_format,
         )
