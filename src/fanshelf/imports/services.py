@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from fanshelf.accounts.models import User
 from fanshelf.imports.models import ImportRecord
 from fanshelf.imports.readers import ImportedWork, ImportProblem, read_bytes
+from fanshelf.imports.tag_matching import match_tags
 from fanshelf.tags.defaults import ARCHIVE_WARNINGS, RATINGS
 from fanshelf.works.models import Work
 from fanshelf.works.services import ChapterText, post_work
@@ -42,7 +43,7 @@ def files_in(paths: list[Path]) -> Iterator[Path]:
 
 
 def _tags_for(imported: ImportedWork, defaults: ImportDefaults) -> dict[str, list[str]]:
-    tags = {key: list(value) for key, value in imported.tags.items()}
+    tags = match_tags({key: list(value) for key, value in imported.tags.items()})
     tags["rating"] = tags.get("rating") or [defaults.rating or DEFAULT_RATING]
     tags["warning"] = tags.get("warning") or [DEFAULT_WARNING]
     tags["fandom"] = tags.get("fandom") or list(defaults.fandoms) or [NO_FANDOM]

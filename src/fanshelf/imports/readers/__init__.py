@@ -8,7 +8,17 @@ not only the name. A folder or zip of many files that belong together (a tumblr 
 export) is read by a ``BundleReader`` instead; see ``imports.sources``.
 """
 
-from fanshelf.imports.readers import export_json, html, text
+from fanshelf.imports.readers import (
+    ao3,
+    docx,
+    epub,
+    export_json,
+    fanshelf_html,
+    html,
+    text,
+    tumblr_api,
+    tumblr_export,
+)
 from fanshelf.imports.readers.base import (
     MAX_FILE_BYTES,
     ImportedChapter,
@@ -28,12 +38,18 @@ from fanshelf.imports.readers.text import read_text, split_end_notes, split_head
 
 # Most specific first: a generic reader must come after every reader it would also claim.
 READERS: list[Reader] = [
+    docx.READER,
+    epub.AO3_READER,
+    epub.READER,
+    tumblr_api.READER,
     export_json.READER,
+    ao3.READER,
+    fanshelf_html.READER,
     html.READER,
     text.MARKDOWN_READER,
     text.READER,
 ]
-BUNDLE_READERS: list[BundleReader] = []
+BUNDLE_READERS: list[BundleReader] = [tumblr_export.READER]
 
 
 def reader_for(sample: FileSample) -> Reader:
