@@ -91,6 +91,7 @@ def archive_work(
     pseud=None,
     as_draft: bool = False,
     defaults: ImportDefaults | None = None,
+    show_source: bool = False,
 ) -> tuple[Work, bool]:
     """Import ``imported`` under ``archivist``'s account for the creators it names, and
     whether the work is new.
@@ -111,7 +112,12 @@ def archive_work(
     addresses = {name: _checked_email(emails.get(name.lower(), ""), name=name) for name in names}
     with transaction.atomic():
         work, created = import_work(
-            imported, user=archivist, pseud=pseud, as_draft=as_draft, defaults=defaults
+            imported,
+            user=archivist,
+            pseud=pseud,
+            as_draft=as_draft,
+            defaults=defaults,
+            show_source=show_source,
         )
         # A work made by an earlier run already has its creators (or they claimed it).
         if created:

@@ -136,7 +136,7 @@ def _checks(imported: ImportedWork, *, defaults: services.ImportDefaults) -> dic
     the file as read (what "imported before" is judged by), the tags as they will be
     posted (free tags matched to canonical ones, the chosen defaults where the file has
     none), word counts, the tags the text suggests and near-duplicates."""
-    tags = services._tags_for(imported, defaults)
+    tags = services.tags_for(imported, defaults)
     suggested = suggest_tags(
         text="\n".join(
             [imported.summary_html, *(chapter.body_html for chapter in imported.chapters)]
@@ -355,16 +355,17 @@ def _import_one(
     record = ImportRecord.objects.filter(user=user, key=key).select_related("work").first()
     if record is not None:
         return record.work, False
-    arguments = {"pseud": options.get("pseud") or None, "as_draft": as_draft}
+    arguments = {
+        "pseud": options.get("pseud") or None,
+        "as_draft": as_draft,
+        "show_source": show_source,
+    }
     arguments["defaults"] = _defaults(options)
     if on_behalf:
         work, created = archive_work(imported, archivist=user, **arguments)
     else:
         work, created = services.import_work(imported, user=user, **arguments)
     if created:
-        if show_source:
-            Work.objects.filter(pk=work.pk).update(show_source=True)
-            work.show_source = True
         # Remember the file as read too: a ticked suggestion or a typed title changes
         # the posted work's key, and the same file must not make a second work.
         ImportRecord.objects.get_or_create(

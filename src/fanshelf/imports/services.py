@@ -42,7 +42,10 @@ def files_in(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def _tags_for(imported: ImportedWork, defaults: ImportDefaults) -> dict[str, list[str]]:
+def tags_for(imported: ImportedWork, defaults: ImportDefaults) -> dict[str, list[str]]:
+    """The tags ``imported`` will be posted with: free tags the archive knows moved to
+    their canonical type, and AO3's defaults where the file gives no rating, warning
+    or fandom. Previews show exactly these."""
     tags = match_tags({key: list(value) for key, value in imported.tags.items()})
     tags["rating"] = tags.get("rating") or [defaults.rating or DEFAULT_RATING]
     tags["warning"] = tags.get("warning") or [DEFAULT_WARNING]
@@ -58,6 +61,7 @@ def create_work(
     pseud: str | None = None,
     as_draft: bool = False,
     defaults: ImportDefaults | None = None,
+    show_source: bool = False,
 ) -> Work:
     """Post (or save as a draft) one imported work for ``user``."""
     defaults = defaults or ImportDefaults()
@@ -74,12 +78,13 @@ def create_work(
         end_notes=imported.end_notes_html,
         language=imported.language,
         series=imported.series,
-        tags=_tags_for(imported, defaults),
+        tags=tags_for(imported, defaults),
         expected_chapters=expected,
         restricted=imported.restricted,
         anonymous=imported.anonymous,
         comment_policy=imported.comment_policy,
         source=imported.source,
+        show_source=show_source,
         state=Work.State.DRAFT if as_draft or imported.state == "draft" else Work.State.POSTED,
         published_at=imported.published_at,
         chapters=[
@@ -103,6 +108,7 @@ def import_work(
     pseud: str | None = None,
     as_draft: bool = False,
     defaults: ImportDefaults | None = None,
+    show_source: bool = False,
 ) -> tuple[Work, bool]:
     """The work for ``imported`` and whether it is new: a work ``user`` already imported
     from the same content (``ImportedWork.key``) is returned as it is, never made twice,
@@ -116,7 +122,12 @@ def import_work(
     try:
         with transaction.atomic():
             work = create_work(
-                imported, user=user, pseud=pseud, as_draft=as_draft, defaults=defaults
+                imported,
+                user=user,
+                pseud=pseud,
+                as_draft=as_draft,
+                defaults=defaults,
+                show_source=show_source,
             )
             ImportRecord.objects.create(user=user, key=key, work=work, source=imported.source[:500])
     except IntegrityError:
