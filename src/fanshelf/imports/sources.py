@@ -9,9 +9,10 @@ too large members and corrupt archives each get a one-line problem, and the rest
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from django.utils.translation import gettext as _
 
@@ -162,7 +163,15 @@ class _ZipFiles(Mapping):
         try:
             with self.archive.open(info) as opened:
                 data = opened.read(MAX_FILE_BYTES * 4 + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
+        # zlib.error: broken deflated data; RuntimeError: an encrypted member.
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            zlib.error,
+        ) as error:
             raise ImportProblem(
                 _("a corrupt zip member (%(reason)s)") % {"reason": error}
             ) from None
@@ -202,11 +211,13 @@ def _read_zip(data: bytes, *, name: str, depth: int) -> Iterator[ReadResult]:
     with archive:
         for info in infos:
             member_name = f"{name}/{info.filename}"
-            if info.is_dir() or _hidden(info.filename):
+            if info.is_dir():
                 continue
             if PurePosixPath(info.filename).suffix.lower() not in IMPORTABLE_SUFFIXES:
                 continue
             problem = _member_problem(info)
+            if not problem and _hidden(info.filename):
+                continue
             unpacked += info.file_size
             if not problem and unpacked > MAX_ARCHIVE_BYTES:
                 problem = _("the zip unpacks to more than %(max)s bytes") % {
@@ -222,7 +233,7 @@ def _read_zip(data: bytes, *, name: str, depth: int) -> Iterator[ReadResult]:
 def _member_problem(info: zipfile.ZipInfo) -> str:
     """Why a zip member must not be read, or ""."""
     path = PurePosixPath(info.filename.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts or ":" in info.filename:
+    if path.is_absolute() or ".." in path.parts or PureWindowsPath(info.filename).drive:
         return _("an unsafe name inside the zip (it points outside the archive)")
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size > MAX_FILE_BYTES and ratio > MAX_COMPRESSION_RATIO:

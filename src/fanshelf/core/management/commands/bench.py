@@ -1,11 +1,10 @@
 import contextlib
 import os
-import sys
-import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from fanshelf.core.benchmarks import corpus, discovery
+from fanshelf.core.progress import progress
 
 
 class Command(BaseCommand):
@@ -118,39 +117,5 @@ def _progress(total: int):
 
     When stderr is not a terminal (a log, CI) a plain line every tenth instead.
     """
-    if not sys.stderr.isatty():
-        started, done, step = time.perf_counter(), 0, max(total // 10, 1)
-
-        def log(count: int) -> None:
-            nonlocal done
-            before, done = done, done + count
-            if done // step > before // step or done == total:
-                rate = done / (time.perf_counter() - started)
-                left = (total - done) / rate if rate else 0
-                sys.stderr.write(
-                    f"{done:,}/{total:,} works, {rate:,.0f} works/s, ETA {left:.0f} s\n"
-                )
-
-        yield log
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.text import Text
-
-    class Rate(ProgressColumn):
-        def render(self, task):
-            return Text(f"{task.speed:,.0f} works/s" if task.speed else "… works/s")
-
-    columns = [TextColumn("Building works"), BarColumn(), MofNCompleteColumn(), Rate(),
-               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn()]  # fmt: skip
-    with Progress(*columns, console=Console(stderr=True)) as progress:
-        task = progress.add_task("works", total=total)
-        yield lambda count: progress.advance(task, count)
+    with progress("Building works", total=total) as shown:
+        yield shown.advance

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from fanshelf.core.progress import progress
 from fanshelf.discovery import search
 
 
@@ -14,38 +15,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            ProgressColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-        from rich.text import Text
-
-        class RateColumn(ProgressColumn):
-            def render(self, task):
-                return Text(f"{task.speed:,.0f} works/s" if task.speed else "")
-
         started = time.monotonic()
-        console = Console(stderr=True)
-        with Progress(
-            TextColumn("Indexing works"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            RateColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            disable=options["verbosity"] == 0,
-        ) as progress:
-            task = progress.add_task("works", total=None)
+        mode = "off" if options["verbosity"] == 0 else "bar"
+        with progress("Indexing works", total=None, mode=mode) as shown:
 
             def advance(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
+                shown.update(completed=done, total=total)
 
             counts = search.backend().rebuild(progress=advance)
         seconds = time.monotonic() - started
