@@ -475,6 +475,21 @@ def test_an_export_zip_with_its_inner_posts_zip_is_read_end_to_end():
     assert sum(result.size for result in results) > 0
 
 
+def test_stories_beside_an_export_in_the_same_zip_are_read_too():
+    data = zip_of(
+        {
+            "posts.zip": zip_of(export_posts()),
+            "media/700000000000000102.jpg": b"\xff\xd8\xff\xe0fakejpeg",
+            "ao3/gala.txt": "Title: The Gala\n\nKylo had always seen Hux as perfect.\n",
+        }
+    )
+    results = list(read_file(data, name="everything.zip"))
+    titles = {work.title: result.name for result in results for work in result.works}
+    assert titles["The Gala"] == "everything.zip/ao3/gala.txt"
+    assert "The Stars Between Us" in titles
+    assert not [result.problem for result in results if result.problem]
+
+
 def test_the_unpacked_posts_zip_is_an_export_too():
     results = list(read_file(zip_of(export_posts()), name="posts.zip"))
     check_export_results(results, container="posts.zip/html")

@@ -247,15 +247,19 @@ def _member_problem(info: zipfile.ZipInfo) -> str:
 
 
 def _read_container(files, *, name: str, depth: int) -> Iterator[ReadResult]:
-    """A bundle reader's works when one claims the files, else each file's own."""
+    """A bundle reader's works when one claims the files, and each other file's own."""
+    members = list(files)
     for bundle in BUNDLE_READERS:
         if bundle.sniff(files):
             yield from bundle.read(files, name)
+            # Files beside the bundle (other stories in the same folder) still count.
+            members = [member for member in members if not bundle.owns(member)]
+            break
+    else:
+        if not members:
+            yield ReadResult(name, problem=_("no files Fanshelf can import inside"))
             return
-    if not files:
-        yield ReadResult(name, problem=_("no files Fanshelf can import inside"))
-        return
-    for member in files:
+    for member in members:
         member_name = f"{name}/{member}"
         try:
             data = files[member]

@@ -105,11 +105,13 @@ class ReadResult:
 class BundleReader:
     """Files that only make sense together (a tumblr blog export: a folder or zip of
     post pages). ``sniff(files)`` looks at the member names and contents; ``read(files,
-    name)`` yields one ReadResult per work or per post that failed."""
+    name)`` yields one ReadResult per work or per post that failed; ``owns(member)``
+    says which members it read, so the others are still read one by one."""
 
     name: str
     sniff: Callable[[Mapping[str, bytes]], bool]
     read: Callable[[Mapping[str, bytes], str], Iterable[ReadResult]]
+    owns: Callable[[str], bool]
 
 
 def detect_format(sample: FileSample, readers: list[Reader]) -> Reader:

@@ -273,4 +273,14 @@ def _is_export(files: Mapping[str, bytes]) -> bool:
     return False
 
 
-READER = BundleReader(READER_NAME, sniff=_is_export, read=read_export)
+def _owns(member: str) -> bool:
+    """The export's own files: post pages, the index, the inner posts.zip, its media."""
+    path = PurePosixPath(member.replace("\\", "/"))
+    return (
+        bool(POST_PAGE.search(path.as_posix()))
+        or path.name.lower() in {INDEX_PAGE, INNER_ZIP}
+        or "media" in path.parts[:-1]
+    )
+
+
+READER = BundleReader(READER_NAME, sniff=_is_export, read=read_export, owns=_owns)
