@@ -83,9 +83,7 @@ class Work(models.Model):
     source = models.CharField(
         _("imported from"), max_length=500, blank=True, help_text=_("Original URL or file name.")
     )
-    show_source = models.BooleanField(
-        _("show readers where it was first posted"), default=False
-    )
+    show_source = models.BooleanField(_("show readers where it was first posted"), default=False)
     pseuds = models.ManyToManyField("accounts.Pseud", through="Creatorship", related_name="works")
     tags = models.ManyToManyField(Tag, related_name="works", blank=True)
     # The canonical tags a work is found under: its own canonical tags, the canonical

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('reader', 'Reader'), ('wrangler', 'Tag wrangler'), ('archivist', 'Archivist'), ('moderator', 'Moderator'), ('admin', 'Administrator')], default='reader', max_length=16),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("reader", "Reader"),
+                    ("wrangler", "Tag wrangler"),
+                    ("archivist", "Archivist"),
+                    ("moderator", "Moderator"),
+                    ("admin", "Administrator"),
+                ],
+                default="reader",
+                max_length=16,
+            ),
         ),
     ]

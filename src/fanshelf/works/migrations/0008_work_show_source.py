@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('works', '0007_postgres_listing_covering_index'),
+        ("works", "0007_postgres_listing_covering_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='work',
-            name='show_source',
-            field=models.BooleanField(default=False, verbose_name='show readers where it was first posted'),
+            model_name="work",
+            name="show_source",
+            field=models.BooleanField(
+                default=False, verbose_name="show readers where it was first posted"
+            ),
         ),
     ]
