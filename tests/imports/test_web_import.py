@@ -132,6 +132,7 @@ def test_text_markdown_html_and_a_zip_are_read_into_one_preview(logged_in):
     assert "come-find-me.txt" in page and "stories.zip/two.md" in page  # sources
     assert ">markdown<" in page and ">html<" in page  # the reader that read each
     assert "alert(" not in page  # the HTML's script is gone
+    assert '<dd lang="en">English</dd>' in page  # the language by name
     assert page.count('name="work"') == 5 and page.count(" checked>") == 5
 
 

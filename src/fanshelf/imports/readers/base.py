@@ -63,6 +63,13 @@ class ImportedWork:
     # Which reader made it ("ao3-html", "epub", "tumblr-export", ...), for previews.
     reader: str = ""
 
+    @property
+    def language_name(self) -> str:
+        """The language's own name ("English", "Deutsch"), as work pages show it."""
+        from fanshelf.works.models import language_name
+
+        return language_name(self.language)
+
     def as_dict(self) -> dict:
         """Plain JSON-ready data (dates as ISO 8601)."""
         return _jsonable(dataclasses.asdict(self))
