@@ -346,3 +346,37 @@ def test_duplicate_pairs_lists_each_pair_of_three_copies(make_work):
     pairs = [(left.pk, right.pk, similarity) for left, right, similarity in duplicate_pairs()]
     a, b, c = (work.pk for work in works)
     assert sorted(pairs) == [(a, b, 1.0), (a, c, 1.0), (b, c, 1.0)]
+
+
+def test_an_import_stores_the_fingerprint_it_looked_up_with_in_the_works_transaction(
+    author, seed_text, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from fanshelf.imports import signals
+    from fanshelf.imports.readers import read_bytes
+    from fanshelf.imports.services import import_work
+
+    (imported,) = read_bytes(seed_text.encode(), name="seed.txt")
+    fingerprint = duplicates.fingerprint_of(duplicates.imported_text(imported))
+    computed = []
+    monkeypatch.setattr(signals, "update_fingerprint", lambda work: computed.append(work.pk))
+    # Callbacks wait for the commit here, as they do in production (the suite's
+    # autouse fixture runs them at once, before the import's own writes).
+    monkeypatch.setattr(
+        transaction,
+        "on_commit",
+        lambda func, using=None, robust=False: transaction.get_connection(using).on_commit(
+            func, robust
+        ),
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        work, created = import_work(imported, user=author, fingerprint=fingerprint)
+    assert callbacks  # work_posted was sent after the commit
+    assert computed == []  # the receiver found it fresh and did not compute it again
+    stored = WorkFingerprint.objects.get(work=work)
+    assert created and bytes(stored.signature) == duplicates._to_bytes(fingerprint.signature)
+    assert FingerprintBand.objects.filter(work=work).count() == duplicates.BANDS
+    assert not duplicates.works_needing_fingerprints([work])  # fresh: nothing recomputes
+    copy = duplicates.similar_works(duplicates.work_text(work))
+    assert [similar.work for similar in copy] == [work]

@@ -128,6 +128,20 @@ def shingles(words: list[str]) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+@dataclass(frozen=True)
+class TextFingerprint:
+    """A text's signature, and whether it had any words (a wordless one gets no bands)."""
+
+    signature: LeanMinHash
+    has_words: bool
+
+
+def fingerprint_of(text: str) -> TextFingerprint:
+    """The fingerprint of a plain text, to look up with and then store with its work."""
+    shingle_set = shingles(words_of(text))
+    return TextFingerprint(_signature(shingle_set), bool(shingle_set))
+
+
 def signature_of(text: str) -> LeanMinHash:
     """The MinHash signature of a plain text's shingles (an empty text has one too,
     which matches nothing: works without words get no bands)."""
@@ -259,21 +273,38 @@ def _fingerprint_ids(ids: list) -> None:
         texts[work_id].append(html_to_text(body))
     fingerprints, bands = [], []
     for work_id, work in works.items():
-        shingle_set = shingles(words_of("\n\n".join(texts[work_id])))
-        signature = _signature(shingle_set)
-        fingerprints.append(
-            WorkFingerprint(
-                work_id=work_id,
-                signature=_to_bytes(signature),
-                word_count=work.word_count,
-                revised_at=work.revised_at,
-            )
-        )
-        if shingle_set:
-            bands.extend(
-                FingerprintBand(work_id=work_id, band=band, digest=digest)
-                for band, digest in enumerate(band_digests(signature))
-            )
+        fingerprint = fingerprint_of("\n\n".join(texts[work_id]))
+        fingerprints.append(_fingerprint_row(work, fingerprint))
+        bands.extend(_band_rows(work_id, fingerprint))
+    _replace(ids, fingerprints, bands)
+
+
+def store_fingerprint(work: Work, fingerprint: TextFingerprint) -> None:
+    """Store ``work``'s fingerprint computed from its text before it was posted (as an
+    import does to look for near-duplicates first): no second computation, and in
+    the caller's transaction, so the work never exists without one."""
+    _replace([work.pk], [_fingerprint_row(work, fingerprint)], _band_rows(work.pk, fingerprint))
+
+
+def _fingerprint_row(work: Work, fingerprint: TextFingerprint) -> WorkFingerprint:
+    return WorkFingerprint(
+        work_id=work.pk,
+        signature=_to_bytes(fingerprint.signature),
+        word_count=work.word_count,
+        revised_at=work.revised_at,
+    )
+
+
+def _band_rows(work_id: int, fingerprint: TextFingerprint) -> list[FingerprintBand]:
+    if not fingerprint.has_words:
+        return []
+    return [
+        FingerprintBand(work_id=work_id, band=band, digest=digest)
+        for band, digest in enumerate(band_digests(fingerprint.signature))
+    ]
+
+
+def _replace(ids: list, fingerprints: list, bands: list) -> None:
     with transaction.atomic():
         FingerprintBand.objects.filter(work_id__in=ids).delete()
         WorkFingerprint.objects.filter(work_id__in=ids).delete()
@@ -290,6 +321,7 @@ def similar_works(
     threshold: float = DEFAULT_THRESHOLD,
     limit: int = 5,
     exclude: Iterable[int] = (),
+    fingerprint: TextFingerprint | None = None,
 ) -> list[Similar]:
     """Works in the archive whose text is at least ``threshold`` alike to ``text``
     (plain text, e.g. ``imported_text(imported)``), best first, at most ``limit``.
@@ -297,14 +329,15 @@ def similar_works(
     Candidates come from one indexed lookup of the text's band digests, never a scan
     of all works; each is then checked against its whole signature. The newest
     works without a fingerprint (posted by code that bypassed the receivers) are
-    fingerprinted first.
+    fingerprinted first. ``fingerprint`` is ``fingerprint_of(text)`` when the caller
+    has it already.
     """
     _check_threshold(threshold)
-    shingle_set = shingles(words_of(text))
-    if not shingle_set or limit < 1:
+    fingerprint = fingerprint or fingerprint_of(text)
+    if not fingerprint.has_words or limit < 1:
         return []
     _fingerprint_missing()
-    signature = _signature(shingle_set)
+    signature = fingerprint.signature
     # band IN (…) AND digest IN (…): up to 16 x 16 index probes, one statement. A
     # digest matching in another band is a harmless extra candidate.
     candidates = FingerprintBand.objects.filter(

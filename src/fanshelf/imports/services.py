@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fanshelf.accounts.models import User
+from fanshelf.imports import duplicates
 from fanshelf.imports.models import ImportRecord
 from fanshelf.imports.readers import ImportedWork, ImportProblem, read_bytes
 from fanshelf.imports.tag_matching import match_tags
@@ -109,12 +110,15 @@ def import_work(
     as_draft: bool = False,
     defaults: ImportDefaults | None = None,
     show_source: bool = False,
+    fingerprint: duplicates.TextFingerprint | None = None,
 ) -> tuple[Work, bool]:
     """The work for ``imported`` and whether it is new: a work ``user`` already imported
     from the same content (``ImportedWork.key``) is returned as it is, never made twice,
     so an interrupted import can simply be run again. The work and its ImportRecord are
-    written in one transaction: a killed import leaves either both or neither.
-    ValidationError when the work cannot be posted."""
+    written in one transaction: a killed import leaves either both or neither; so is
+    its near-duplicate ``fingerprint`` (``duplicates.fingerprint_of`` of its text) when
+    the caller computed one to look for duplicates first. ValidationError when the
+    work cannot be posted."""
     key = imported.key()
     record = ImportRecord.objects.filter(user=user, key=key).select_related("work").first()
     if record is not None:
@@ -130,6 +134,8 @@ def import_work(
                 show_source=show_source,
             )
             ImportRecord.objects.create(user=user, key=key, work=work, source=imported.source[:500])
+            if fingerprint is not None and work.is_posted:
+                duplicates.store_fingerprint(work, fingerprint)
     except IntegrityError:
         # Another import of the same content won the race; its work is the one.
         record = ImportRecord.objects.filter(user=user, key=key).select_related("work").first()

@@ -9,7 +9,7 @@ the post is already saved, and ``fanshelf duplicates`` (or the next
 
 import logging
 
-from fanshelf.imports.duplicates import update_fingerprint
+from fanshelf.imports.duplicates import update_fingerprint, works_needing_fingerprints
 from fanshelf.works.models import Chapter, Work
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,8 @@ def on_chapter_posted(sender, *, chapter: Chapter, **kwargs) -> None:
 
 def _update(work: Work) -> None:
     try:
-        update_fingerprint(work)
+        # An import stores the fingerprint with the work (duplicates.store_fingerprint).
+        if works_needing_fingerprints([work]):
+            update_fingerprint(work)
     except Exception:
         logger.exception("Could not fingerprint work %s", work.pk)

@@ -132,7 +132,9 @@ class Command(BaseCommand):
         if record is not None:
             self._skip(name, f"skipped, already imported: {_url(record.work)}")
             return
-        similar = duplicates.similar_works(duplicates.imported_text(imported))
+        text = duplicates.imported_text(imported)
+        fingerprint = duplicates.fingerprint_of(text)
+        similar = duplicates.similar_works(text, fingerprint=fingerprint)
         if similar and self.options["skip_duplicates"]:
             best = similar[0]
             self._skip(
@@ -140,7 +142,7 @@ class Command(BaseCommand):
             )
             return
         try:
-            work, created = self._write(imported)
+            work, created = self._write(imported, fingerprint=fingerprint)
         except ValidationError as error:
             self._problem(name, str(problem_from(error)))
             return
@@ -162,7 +164,7 @@ class Command(BaseCommand):
             self._say(f"  possible duplicate ({best.similarity:.2f}) of {_url(best.work)}")
         self._write_suggestions(work)
 
-    def _write(self, imported: ImportedWork):
+    def _write(self, imported: ImportedWork, *, fingerprint):
         options = self.options
         if options["on_behalf"]:
             return archive.archive_work(
@@ -179,6 +181,7 @@ class Command(BaseCommand):
             pseud=options["pseud"],
             as_draft=options["as_drafts"],
             defaults=self.defaults,
+            fingerprint=fingerprint,
         )
 
     def _problem(self, name: str, reason: str) -> None:
