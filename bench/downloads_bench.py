@@ -34,6 +34,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from fanshelf.core.benchmarks.machine import cpu_model, load_average
+
 SEED = 2026
 EPUBCHECK = Path("/usr/bin/epubcheck")
 CHAPTERS = {1_000: 1, 100_000: 20, 500_000: 100}
@@ -200,14 +202,6 @@ def epubcheck(path: Path) -> str:
 
 
 def machine() -> str:
-    model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
     calibre = "not installed"
     if shutil.which("ebook-convert"):
         version = subprocess.run(
@@ -215,7 +209,7 @@ def machine() -> str:
         )
         calibre = version.stdout.splitlines()[0] if version.stdout else "unknown"
     return (
-        f"{os.cpu_count()} cores ({model or platform.machine()}), load average {load}; "
+        f"{os.cpu_count()} cores ({cpu_model()}), load average {load_average()}; "
         f"Python {platform.python_version()}; {calibre}"
     )
 

@@ -31,6 +31,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from fanshelf.core.benchmarks.machine import cpu_model, load_average
+
 
 class TimedLines(io.TextIOBase):
     """stdout for the command: notes when each work's line ("ID<TAB>URL<TAB>title") is written."""
@@ -63,21 +65,10 @@ class Problems(io.TextIOBase):
 
 
 def machine() -> str:
-    model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
     return (
-        f"{os.cpu_count()} cores ({model or platform.machine()}), load average {load()}; "
+        f"{os.cpu_count()} cores ({cpu_model()}), load average {load_average()}; "
         f"Python {platform.python_version()}"
     )
-
-
-def load() -> str:
-    return ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -132,7 +123,7 @@ def main() -> None:
         out, err = TimedLines(), Problems(library)
         command = ("import", str(library), "--user", "bench")
         profiler = cProfile.Profile() if args.profile else None
-        print(f"load average before: {load()}")
+        print(f"load average before: {load_average()}")
         started, cpu_started = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
@@ -144,7 +135,7 @@ def main() -> None:
             profiler.disable()
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
-        print(f"load average after: {load()}")
+        print(f"load average after: {load_average()}")
 
         works = Work.objects.count()
         gaps = [later - earlier for earlier, later in zip(out.times, out.times[1:], strict=False)]

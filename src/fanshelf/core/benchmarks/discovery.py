@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from fanshelf.core.benchmarks.machine import cpu_model
 from fanshelf.core.benchmarks.vocabulary import RARE_WORDS
 from fanshelf.core.runtime import tune_garbage_collector
 from fanshelf.tags.models import Tag
@@ -133,16 +134,7 @@ def time_query(params: dict, facets: bool) -> tuple[float, int, list[str]]:
 
 
 def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
+    return f"{os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}"
 
 
 def engine() -> str:
