@@ -126,3 +126,9 @@ def test_imported_work_survives_json_and_keys_ignore_the_source():
     assert again.key() == work.key()
     again.chapters[0].body_html += "<p>More.</p>"
     assert again.key() != work.key()
+
+
+@pytest.mark.parametrize("name", ["book.epub", "letter.docx", "stories.zip"])
+def test_a_zip_format_file_that_is_not_a_zip_is_refused_not_read_as_text(name):
+    with pytest.raises(ImportProblem, match="not a zip inside"):
+        read_bytes(b"Once upon a time, a broken download.", name=name)

@@ -16,6 +16,8 @@ HTML_START = re.compile(
     r"^\s*(<\?xml[^>]*>\s*)?(<!doctype html|<html|<head|<body|<(p|div|h1|h2|article|section)[\s>])",
     re.I,
 )
+# Formats that are zips inside; a file named so that is not one is broken.
+ZIP_SUFFIXES = {".epub", ".docx", ".zip"}
 # One member of an EPUB or DOCX, unpacked; more is a zip bomb, not a story.
 MAX_MEMBER_BYTES = 4 * MAX_FILE_BYTES
 
@@ -116,6 +118,12 @@ class BundleReader:
 
 def detect_format(sample: FileSample, readers: list[Reader]) -> Reader:
     """The first of ``readers`` that claims ``sample``; ImportProblem naming why none does."""
+    if sample.suffix in ZIP_SUFFIXES and not sample.is_zip and sample.text is not None:
+        # A broken e-book that happens to decode must not be posted as a story.
+        raise ImportProblem(
+            _("a %(suffix)s file that is not a zip inside: corrupt, or not really %(suffix)s")
+            % {"suffix": sample.suffix}
+        )
     for reader in readers:
         if reader.sniff(sample):
             return reader
