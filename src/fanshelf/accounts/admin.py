@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from fanshelf.accounts.models import ApiToken, Pseud, User
+from fanshelf.accounts.models import ApiToken, Invitation, InvitationRequest, Pseud, User
 
 
 class PseudInline(admin.TabularInline):
@@ -11,9 +11,9 @@ class PseudInline(admin.TabularInline):
 
 @admin.register(User)
 class FanshelfUserAdmin(UserAdmin):
-    list_display = ("username", "email", "role", "is_active", "date_joined")
-    list_filter = ("role", "is_active", "is_staff")
-    fieldsets = UserAdmin.fieldsets + (("Fanshelf", {"fields": ("role",)}),)
+    list_display = ("username", "email", "email_confirmed", "role", "is_active", "date_joined")
+    list_filter = ("role", "is_active", "is_staff", "email_confirmed")
+    fieldsets = UserAdmin.fieldsets + (("Fanshelf", {"fields": ("role", "email_confirmed")}),)
     inlines = [PseudInline]
 
 
@@ -27,3 +27,17 @@ class PseudAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("prefix", "user", "created_at", "last_used_at")
     readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+
+
+@admin.register(InvitationRequest)
+class InvitationRequestAdmin(admin.ModelAdmin):
+    list_display = ("email", "created_at", "invited_at")
+    list_filter = ("invited_at",)
+    search_fields = ("email",)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "created_at", "used_by", "used_at")
+    search_fields = ("email",)
+    readonly_fields = ("code", "created_at", "used_by", "used_at")

@@ -19,6 +19,9 @@ class User(AbstractUser):
         ADMIN = "admin", _("Administrator")
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.READER)
+    # Set when the owner follows the signed link mailed to ``email``; a new address
+    # must be confirmed again.
+    email_confirmed = models.BooleanField(_("email confirmed"), default=False)
 
     class Meta:
         constraints = [
@@ -77,3 +80,36 @@ class ApiToken(models.Model):
     @staticmethod
     def generate_key() -> str:
         return "fs_" + secrets.token_urlsafe(32)
+
+
+class InvitationRequest(models.Model):
+    """Someone asking to join an archive whose sign-up is by invitation; served oldest first."""
+
+    email = models.EmailField(_("email"), unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Invitation(models.Model):
+    """A code that lets one person create an account; used once."""
+
+    code = models.CharField(max_length=100, unique=True)
+    email = models.EmailField(_("email"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.code[:8]}…)"

@@ -91,7 +91,9 @@ class DemoResult:
 
 def _account(username: str, email: str, password: str, role: str = User.Role.READER) -> User:
     user = User.objects.filter(username=username).first()
-    return user or create_user(username=username, email=email, password=password, role=role)
+    return user or create_user(
+        username=username, email=email, password=password, role=role, email_confirmed=True
+    )
 
 
 def _demo_tag(name: str, type: str) -> Tag | None:
