@@ -126,12 +126,13 @@ def test_list_queries_do_not_grow_with_works(as_reader, make_work, django_assert
     for number in range(20):
         make_work(title=f"Work {number}", anonymous=number % 2 == 0)
 
-    # token lookup and its last-used update, has the reader drafts?, count, works,
-    # creators, tags; the facets: sampled works, filter tags, unwrangled tags, the tags
-    with django_assert_max_num_queries(11):
+    # token lookup and its last-used update, has the reader drafts?, whom the reader
+    # mutes, count, works, creators, tags; the facets: sampled works, filter tags,
+    # unwrangled tags, the tags
+    with django_assert_max_num_queries(12):
         response = as_reader.get(WORKS)
     assert len(response.json()["results"]) == 20
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = as_reader.get(WORKS, facets="false")
     assert len(response.json()["results"]) == 20
 

@@ -215,9 +215,9 @@ def test_listing_queries_do_not_grow_with_the_works(
     with django_assert_max_num_queries(7):
         assert len(titles(page(client))) == 20
     client.force_login(reader)
-    # + session, user, unread notifications, one look-up for each tag named in the
-    # filters, and how many works the included tag has
-    with django_assert_max_num_queries(14):
+    # + session, user, unread notifications, whom the reader mutes, one look-up for
+    # each tag named in the filters, and how many works the included tag has
+    with django_assert_max_num_queries(15):
         html = page(client, tag="Angst", exclude_tag="Fluff", sort="kudos", words_from="1")
     assert len(titles(html)) == 20
 

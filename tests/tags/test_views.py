@@ -167,9 +167,10 @@ def test_works_page_is_paginated_twenty_newest_first_without_n_plus_1(
         Work.objects.filter(pk=work.pk).update(revised_at=work.revised_at.replace(year=2000 + n))
     client.force_login(reader)
     url = tag_url("works", fandom.name)
-    # Session, user, tag, count, works, their creators, their tags; the facets:
-    # sampled works, filter-tag counts, unwrangled-tag counts, the tags counted.
-    with django_assert_max_num_queries(11):
+    # Session, user, whom the reader mutes, tag, count, works, their creators, their
+    # tags; the facets: sampled works, filter-tag counts, unwrangled-tag counts, the
+    # tags counted.
+    with django_assert_max_num_queries(12):
         first = text(client.get(url))
     assert "25 works in" in first
     assert first.index("Work 24") < first.index("Work 23")

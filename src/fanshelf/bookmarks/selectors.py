@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 
 from fanshelf.bookmarks.models import Bookmark
 from fanshelf.discovery.selectors import resolve_tag
+from fanshelf.muting.selectors import without_muted_users
 from fanshelf.tags.models import Tag, normalize_tag_name
 from fanshelf.works.models import FilterTagging, Series, Work
 from fanshelf.works.selectors import visible_works, with_blurb_data
@@ -57,6 +58,8 @@ def visible_bookmarks(viewer) -> QuerySet[Bookmark]:
         _readable(viewer, "work__") | Q(series__isnull=False) & Q(_series_readable(viewer))
     )
     if _signed_in(viewer):
+        # Bookmarks by users the viewer mutes are hidden from them.
+        bookmarks = without_muted_users(bookmarks, viewer)
         return bookmarks.filter(Q(private=False) | Q(user=viewer))
     return bookmarks.filter(private=False)
 
@@ -129,9 +132,13 @@ def bookmarks_by_user(
     return _sorted(bookmarks, filters.sort, viewer)
 
 
-def public_bookmarks_of_work(*, work: Work) -> QuerySet[Bookmark]:
-    """The public bookmarks of a work, newest first (the work's "Bookmarks" page)."""
-    return Bookmark.objects.filter(work=work, private=False).order_by("-created_at", "-pk")
+def public_bookmarks_of_work(*, work: Work, viewer=None) -> QuerySet[Bookmark]:
+    """The public bookmarks of a work, newest first (the work's "Bookmarks" page).
+
+    Bookmarks by users ``viewer`` mutes are left out.
+    """
+    bookmarks = without_muted_users(Bookmark.objects.filter(work=work, private=False), viewer)
+    return bookmarks.order_by("-created_at", "-pk")
 
 
 def bookmark_of(*, user, work: Work | None = None, series: Series | None = None):

@@ -101,6 +101,6 @@ def user_bookmarks(request, username: str):
 def work_bookmarks(request, work_id: int):
     """The public bookmarks of a work: who bookmarked it, with their notes and tags."""
     work = _readable_work(request, work_id)
-    bookmarks = selectors.public_bookmarks_of_work(work=work)
+    bookmarks = selectors.public_bookmarks_of_work(work=work, viewer=request.user)
     page = selectors.bookmark_page(bookmarks, viewer=request.user, number=request.GET.get("page"))
     return render(request, "bookmarks/work_bookmarks.html", {"work": work, "page": page})

@@ -17,6 +17,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from fanshelf.discovery.filters import WorkFilters
+from fanshelf.muting.selectors import without_muted_creators
 from fanshelf.tags.models import Tag, normalize_tag_name
 from fanshelf.works.models import Creatorship, FilterTagging, Work
 from fanshelf.works.selectors import visible_works, with_blurb_data
@@ -264,7 +265,8 @@ def search_works(
     from fanshelf.discovery import search
 
     notes: list[str] = []
-    works = visible_works(viewer)
+    # A reader's muted users' works are left out of every listing they open.
+    works = without_muted_creators(visible_works(viewer), viewer)
     if base is None:
         works = works.filter(state=Work.State.POSTED)
     else:

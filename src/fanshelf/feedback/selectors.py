@@ -13,18 +13,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from fanshelf.feedback.models import Comment, Kudos
+from fanshelf.muting.selectors import BLOCKED_FROM_COMMENTS, is_blocked_from, without_muted_users
 from fanshelf.works.models import Chapter, Work
 
 THREADS_PER_PAGE = 20
 KUDOS_NAMES_SHOWN = 50
 
 
-def policy_note(work: Work, *, user, creator: bool) -> tuple[bool, str]:
-    """Whether the viewer may comment here, and the sentence explaining the policy."""
+def policy_note(
+    work: Work, *, user, creator: bool, blocked: bool | None = None
+) -> tuple[bool, str]:
+    """Whether the viewer may comment here, and the sentence explaining the policy.
+
+    ``blocked`` says whether a creator blocks the viewer, when the caller knows it.
+    """
     signed_in = getattr(user, "is_authenticated", False)
     policy = work.comment_policy
     if not work.is_posted:
         return False, _("Comments open when the work is posted.")
+    if blocked is None:
+        blocked = not creator and is_blocked_from(work=work, user=user)
+    if blocked:
+        return False, str(BLOCKED_FROM_COMMENTS)
     if policy == Work.CommentPolicy.DISABLED:
         return False, _("The creator has turned comments off on this work.")
     if policy == Work.CommentPolicy.REGISTERED and not signed_in:
@@ -43,8 +53,9 @@ def comments_for_viewer(
 
     Everyone sees visible comments and deleted placeholders; the work's creators
     also see comments awaiting approval, and a writer sees their own held ones.
+    Comments by users the viewer mutes are left out (replies inside them too).
     """
-    comments = in_scope(Comment.objects.filter(work=work), chapter)
+    comments = without_muted_users(in_scope(Comment.objects.filter(work=work), chapter), viewer)
     shown = Q(state__in=[Comment.State.VISIBLE, Comment.State.DELETED])
     if creator:
         return comments

@@ -39,6 +39,7 @@ from fanshelf.feedback.models import (
     Kudos,
 )
 from fanshelf.feedback.spam import check_spam
+from fanshelf.muting.selectors import BLOCKED_FROM_COMMENTS, BLOCKED_FROM_KUDOS, is_blocked_from
 from fanshelf.works.models import Chapter, Work
 from fanshelf.works.selectors import visible_works
 from fanshelf.works.services import is_creator
@@ -216,6 +217,8 @@ def post_comment(
     user = _user_or_none(user)
     _require_readable(work, user or AnonymousUser())
     _require_comments_allowed(work, user)
+    if is_blocked_from(work=work, user=user):
+        raise PermissionDenied(str(BLOCKED_FROM_COMMENTS))
     errors: dict = {}
     if parent is not None:
         try:
@@ -406,6 +409,8 @@ def give_kudos(*, work: Work, user=None, guest_key: str | None = None, client_ip
         raise PermissionDenied(
             _("You can't leave kudos on your own work, but we're sure it's great!")
         )
+    if is_blocked_from(work=work, user=user):
+        raise PermissionDenied(str(BLOCKED_FROM_KUDOS))
     giver = {"user": user} if user is not None else {"guest_key": guest_key}
     if Kudos.objects.filter(work=work, **giver).exists():
         return False

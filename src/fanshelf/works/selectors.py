@@ -33,8 +33,10 @@ def visible_works(viewer) -> QuerySet[Work]:
 
 
 def recent_works(*, viewer, limit: int = 20) -> QuerySet[Work]:
-    """The newest posted works this viewer may see, newest update first."""
-    works = visible_works(viewer).filter(state=Work.State.POSTED)
+    """The newest posted works this viewer may see, newest update first (muted users' left out)."""
+    from fanshelf.muting.selectors import without_muted_creators
+
+    works = without_muted_creators(visible_works(viewer), viewer).filter(state=Work.State.POSTED)
     return with_blurb_data(works.order_by("-revised_at", "-pk"))[:limit]
 
 

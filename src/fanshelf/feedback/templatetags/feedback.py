@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from fanshelf.feedback import selectors
 from fanshelf.feedback.forms import CommentForm
 from fanshelf.feedback.views import guest_key_for
+from fanshelf.muting.selectors import is_blocked_from
 from fanshelf.works.selectors import is_creator_cached
 
 register = template.Library()
@@ -55,7 +56,8 @@ def work_feedback(context, work):
     entire = context.get("entire_work", True)
     chapter = shown[0] if shown and not entire else None
     creator = is_creator_cached(user, work)
-    can_comment, note = selectors.policy_note(work, user=user, creator=creator)
+    blocked = not creator and is_blocked_from(work=work, user=user)
+    can_comment, note = selectors.policy_note(work, user=user, creator=creator, blocked=blocked)
     threads = selectors.comment_threads(
         work=work, viewer=user, chapter=chapter, page=request.GET.get("comments_page") or 1
     )
@@ -70,6 +72,7 @@ def work_feedback(context, work):
         "work": work,
         "chapter": chapter,
         "creator": creator,
+        "blocked": blocked,
         "kudos": selectors.kudos_summary(work),
         "left_kudos": selectors.has_left_kudos(
             work=work, user=user, guest_key=guest_key_for(request)

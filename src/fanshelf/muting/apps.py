@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MutingConfig(AppConfig):
+    name = "fanshelf.muting"
+    verbose_name = "Muting and blocking"
