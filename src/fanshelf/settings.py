@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "fanshelf.bookmarks",
     "fanshelf.notifications",
     "fanshelf.reading",
+    "fanshelf.muting",
     "fanshelf.downloads",
     "fanshelf.imports",
     "fanshelf.api",
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the policy too.
+    "fanshelf.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -184,8 +187,20 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The Content-Security-Policy is fanshelf.core.security's (no inline scripts or styles).
+# FANSHELF_SECURE_COOKIES=1 when the archive is served over HTTPS: cookies only travel
+# over HTTPS and browsers are told (HSTS) to use nothing else for FANSHELF_HSTS_SECONDS.
 SESSION_COOKIE_SECURE = env_bool("FANSHELF_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("FANSHELF_HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0")
+)
+# Behind a proxy that ends TLS, Django sees plain http (so no HSTS header) unless it
+# trusts the proxy's X-Forwarded-Proto. Turn this on only when the proxy always sets
+# that header itself (docs/deploy.md): a client could otherwise claim https.
+if env_bool("FANSHELF_TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Rate limits, "count/seconds" per action; see fanshelf.core.ratelimit. Each can be
 # changed with FANSHELF_RATE_LIMIT_<NAME> (e.g. FANSHELF_RATE_LIMIT_COMMENT=5/600);
@@ -203,6 +218,16 @@ RATE_LIMITS = {
         "claim": "5/3600",
         # Uploads to "Import a work" (imports.views): per user.
         "import": "20/3600",
+        # Log-in attempts (accounts.login): per account name, and per address.
+        "login": "10/900",
+        "login_address": "30/900",
+        # Password reset emails: per email and per address.
+        "password_reset": "5/3600",
+        # "Send the confirmation email again": per user and per address.
+        "confirmation_email": "3/3600",
+        # Sign-ups and invitation requests: per address.
+        "sign_up": "10/3600",
+        "invitation_request": "5/3600",
     }.items()
 }
 
@@ -265,6 +290,22 @@ FANSHELF_IMPORT_MAX_FILES = int(os.environ.get("FANSHELF_IMPORT_MAX_FILES", "50"
 
 # How long a link to claim archived works (emailed by imports.archive) stays valid.
 FANSHELF_CLAIM_LINK_SECONDS = int(os.environ.get("FANSHELF_CLAIM_LINK_SECONDS", str(7 * 86400)))
+
+# How many users one person may mute, and block (fanshelf.muting): every listing the
+# muter opens excludes their muted users, so the list stays bounded.
+FANSHELF_MUTE_LIMIT = int(os.environ.get("FANSHELF_MUTE_LIMIT", "2000"))
+FANSHELF_BLOCK_LIMIT = int(os.environ.get("FANSHELF_BLOCK_LIMIT", "2000"))
+
+# Accounts (fanshelf.accounts): sign-up "open" or by "invitation" (a queue served by
+# `fanshelf invitations send`, at most FANSHELF_INVITATIONS_PER_DAY a day); how long
+# an email-confirmation link stays valid; the account that keeps orphaned works.
+FANSHELF_SIGNUP = os.environ.get("FANSHELF_SIGNUP", "open")
+FANSHELF_INVITATIONS_PER_DAY = int(os.environ.get("FANSHELF_INVITATIONS_PER_DAY", "100"))
+FANSHELF_EMAIL_CONFIRM_SECONDS = int(
+    os.environ.get("FANSHELF_EMAIL_CONFIRM_SECONDS", str(3 * 86400))
+)
+FANSHELF_ORPHAN_ACCOUNT = os.environ.get("FANSHELF_ORPHAN_ACCOUNT", "orphan_account")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("FANSHELF_PASSWORD_RESET_SECONDS", str(86400)))
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from fanshelf.accounts.views import sign_up
@@ -18,17 +17,15 @@ urlpatterns = [
     path("", include("fanshelf.bookmarks.urls")),
     path("", include("fanshelf.notifications.urls")),
     path("", include("fanshelf.reading.urls")),
+    path("muting/", include("fanshelf.muting.urls")),
     path("tags/", include("fanshelf.tags.urls")),
     path("wrangling/", include(wrangling_patterns)),
     path("opds/", include("fanshelf.downloads.opds_urls")),
     path("claims/", include("fanshelf.imports.claims_urls")),
     path("signup/", sign_up, name="sign_up"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Log in, log out, password reset (throttled): fanshelf.accounts.auth_views.
+    path("", include("fanshelf.accounts.auth_views")),
+    path("account/", include("fanshelf.accounts.account_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("fanshelf.api.urls")),
 ]
