@@ -9,22 +9,21 @@ too large members and corrupt archives each get a one-line problem, and the rest
 
 import io
 import zipfile
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath
 
 from django.utils.translation import gettext as _
 
 from fanshelf.imports.readers import (
     BUNDLE_READERS,
-    MAX_FILE_BYTES,
     FileSample,
     ImportProblem,
     ReadResult,
     reader_for,
 )
 from fanshelf.imports.readers.base import check_size
+from fanshelf.imports.readers.registry import member_problem, read_member
 
 # Files inside folders and zips that may hold works; pictures, styles and the like
 # are passed over quietly (named files are always tried, whatever their name).
@@ -44,9 +43,6 @@ IMPORTABLE_SUFFIXES = {
 }
 MAX_ARCHIVE_MEMBERS = 20_000
 MAX_ARCHIVE_BYTES = 2 * 1024**3
-# A member unpacking to more than this many times its packed size is a bomb, not prose
-# (text compresses about 3 to 1, 10 to 1 at most).
-MAX_COMPRESSION_RATIO = 100
 MAX_ZIP_DEPTH = 2
 
 
@@ -159,25 +155,7 @@ class _ZipFiles(Mapping):
         self.infos = infos
 
     def __getitem__(self, name: str) -> bytes:
-        info = self.infos[name]
-        try:
-            with self.archive.open(info) as opened:
-                data = opened.read(MAX_FILE_BYTES * 4 + 1)
-        # zlib.error: broken deflated data; RuntimeError: an encrypted member.
-        except (
-            zipfile.BadZipFile,
-            OSError,
-            EOFError,
-            NotImplementedError,
-            RuntimeError,
-            zlib.error,
-        ) as error:
-            raise ImportProblem(
-                _("a corrupt zip member (%(reason)s)") % {"reason": error}
-            ) from None
-        if len(data) > MAX_FILE_BYTES * 4:
-            raise ImportProblem(_("the file is too long"))
-        return data
+        return read_member(self.archive, self.infos[name])
 
     def __iter__(self):
         return iter(self.infos)
@@ -215,7 +193,7 @@ def _read_zip(data: bytes, *, name: str, depth: int) -> Iterator[ReadResult]:
                 continue
             if PurePosixPath(info.filename).suffix.lower() not in IMPORTABLE_SUFFIXES:
                 continue
-            problem = _member_problem(info)
+            problem = member_problem(info)
             if not problem and _hidden(info.filename):
                 continue
             unpacked += info.file_size
@@ -228,22 +206,6 @@ def _read_zip(data: bytes, *, name: str, depth: int) -> Iterator[ReadResult]:
             else:
                 safe[info.filename] = info
         yield from _read_container(_ZipFiles(archive, safe), name=name, depth=depth + 1)
-
-
-def _member_problem(info: zipfile.ZipInfo) -> str:
-    """Why a zip member must not be read, or ""."""
-    path = PurePosixPath(info.filename.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts or PureWindowsPath(info.filename).drive:
-        return _("an unsafe name inside the zip (it points outside the archive)")
-    ratio = info.file_size / max(info.compress_size, 1)
-    if info.file_size > MAX_FILE_BYTES and ratio > MAX_COMPRESSION_RATIO:
-        return _("unpacks to %(ratio)d times its packed size (a zip bomb?)") % {"ratio": ratio}
-    if info.file_size > MAX_FILE_BYTES * 4:
-        return _("the file is too long (%(size)s bytes; the limit is %(max)s)") % {
-            "size": f"{info.file_size:,}",
-            "max": f"{MAX_FILE_BYTES * 4:,}",
-        }
-    return ""
 
 
 def _read_container(files, *, name: str, depth: int) -> Iterator[ReadResult]:

@@ -25,7 +25,12 @@ from fanshelf.imports.readers.base import (
     ImportProblem,
     placeholder_title,
 )
-from fanshelf.imports.readers.registry import MAX_MEMBER_BYTES, FileSample, Reader
+from fanshelf.imports.readers.registry import (
+    MAX_COMPRESSION_RATIO,
+    MAX_MEMBER_BYTES,
+    FileSample,
+    Reader,
+)
 from fanshelf.imports.readers.tumblr import NUMBER, inner_html, parse_fragment
 
 READER_NAME = "docx"
@@ -50,7 +55,6 @@ XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=
 MAX_PACKAGE_MEMBERS = 10_000
 # mammoth reads the document's XML parts whole; bound them before it does.
 XML_SUFFIXES = (".xml", ".rels")
-MAX_COMPRESSION_RATIO = 100
 
 
 def read_docx(sample: FileSample) -> list[ImportedWork]:

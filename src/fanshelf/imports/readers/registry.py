@@ -3,10 +3,11 @@
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import PurePath
+from pathlib import PurePath, PurePosixPath, PureWindowsPath
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,20 @@ HTML_START = re.compile(
     r"^\s*(<\?xml[^>]*>\s*)?(<!doctype html|<html|<head|<body|<(p|div|h1|h2|article|section)[\s>])",
     re.I,
 )
+# What reading a zip member can raise: broken deflated data (zlib.error), an encrypted
+# member (RuntimeError), a method zipfile lacks (NotImplementedError), a cut-off file.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    ValueError,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+)
+# A member unpacking to more than this many times its packed size is a bomb, not prose
+# (text compresses about 3 to 1, 10 to 1 at most).
+MAX_COMPRESSION_RATIO = 100
 # Formats that are zips inside; a file named so that is not one is broken.
 ZIP_SUFFIXES = {".epub", ".docx", ".zip"}
 # One member of an EPUB or DOCX, unpacked; more is a zip bomb, not a story.
@@ -57,7 +72,7 @@ class FileSample:
         except KeyError:
             missing = _("%(member)s is missing from the file") % {"member": member}
             raise ImportProblem(missing) from None
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as error:
+        except ZIP_ERRORS as error:
             raise ImportProblem(_("a corrupt zip file (%(reason)s)") % {"reason": error}) from None
         if len(content) > MAX_MEMBER_BYTES:
             raise ImportProblem(
@@ -134,3 +149,34 @@ def detect_format(sample: FileSample, readers: list[Reader]) -> Reader:
     # Decoding again raises the precise reason (empty, too long, unknown encoding).
     decode(sample.data)
     raise ImportProblem(_("not a kind of file Fanshelf can import"))
+
+
+def member_problem(info: zipfile.ZipInfo) -> str:
+    """Why a member of a zip of files must not be read, or "": a name that points
+    outside the archive, a zip bomb, or more than ``MAX_MEMBER_BYTES`` unpacked."""
+    path = PurePosixPath(info.filename.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or PureWindowsPath(info.filename).drive:
+        return _("an unsafe name inside the zip (it points outside the archive)")
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > MAX_FILE_BYTES and ratio > MAX_COMPRESSION_RATIO:
+        return _("unpacks to %(ratio)d times its packed size (a zip bomb?)") % {"ratio": ratio}
+    if info.file_size > MAX_MEMBER_BYTES:
+        return _("the file is too long (%(size)s bytes; the limit is %(max)s)") % {
+            "size": f"{info.file_size:,}",
+            "max": f"{MAX_MEMBER_BYTES:,}",
+        }
+    return ""
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """One member of a zip of files, unpacked to at most ``MAX_MEMBER_BYTES`` (the
+    header's size can lie: one byte past the limit is read to know); ImportProblem
+    for a corrupt or encrypted member or one that is too long."""
+    try:
+        with archive.open(info) as opened:
+            data = opened.read(MAX_MEMBER_BYTES + 1)
+    except ZIP_ERRORS as error:
+        raise ImportProblem(_("a corrupt zip member (%(reason)s)") % {"reason": error}) from None
+    if len(data) > MAX_MEMBER_BYTES:
+        raise ImportProblem(_("the file is too long"))
+    return data

@@ -11,7 +11,6 @@ in memory with the same bounds as any other zip (``imports.sources``), never unp
 import io
 import re
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,8 +21,14 @@ import lxml.html
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from fanshelf.imports.readers.base import MAX_FILE_BYTES, ImportProblem, decode
-from fanshelf.imports.readers.registry import MAX_MEMBER_BYTES, BundleReader, ReadResult
+from fanshelf.imports.readers.base import ImportProblem, decode
+from fanshelf.imports.readers.registry import (
+    ZIP_ERRORS,
+    BundleReader,
+    ReadResult,
+    member_problem,
+    read_member,
+)
 from fanshelf.imports.readers.tumblr import (
     HTML_PARSER,
     TumblrPost,
@@ -51,7 +56,6 @@ POST_URL = re.compile(
     r"|(?:www\.)?tumblr\.com/(?:blog/view/)?(?P<blog>[\w-]+)/(?P<id2>\d+))",
     re.IGNORECASE,
 )
-ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error)
 
 
 @dataclass
@@ -218,38 +222,17 @@ def _inner_pages(data: bytes, *, name: str) -> list[_Page]:
         match = POST_PAGE.search(info.filename)
         if not match or info.is_dir():
             continue
-        path = PurePosixPath(info.filename.replace("\\", "/"))
         unpacked += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if path.is_absolute() or ".." in path.parts or ":" in info.filename:
-            problem = _("an unsafe name inside the zip (it points outside the archive)")
-        elif info.file_size > MAX_FILE_BYTES and ratio > sources.MAX_COMPRESSION_RATIO:
-            problem = _("unpacks to %(ratio)d times its packed size (a zip bomb?)") % {
-                "ratio": ratio
-            }
-        elif info.file_size > MAX_MEMBER_BYTES or unpacked > sources.MAX_ARCHIVE_BYTES:
+        problem = member_problem(info)
+        if not problem and unpacked > sources.MAX_ARCHIVE_BYTES:
             problem = _("the file is too long")
-        else:
-            problem = ""
-        load = partial(_refuse, problem) if problem else partial(_read_member, archive, info)
+        load = partial(_refuse, problem) if problem else partial(read_member, archive, info)
         pages.append(_Page(f"{name}/{info.filename}", match.group(1), info.compress_size, load))
     return pages
 
 
 def _refuse(problem: str) -> bytes:
     raise ImportProblem(problem)
-
-
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    try:
-        with archive.open(info) as opened:
-            # The header's size can lie: read one byte past the limit to know.
-            data = opened.read(MAX_MEMBER_BYTES + 1)
-    except ZIP_ERRORS as error:
-        raise ImportProblem(_("a corrupt zip member (%(reason)s)") % {"reason": error}) from None
-    if len(data) > MAX_MEMBER_BYTES:
-        raise ImportProblem(_("the file is too long"))
-    return data
 
 
 def _is_export(files: Mapping[str, bytes]) -> bool:
