@@ -1,23 +1,19 @@
-"""Turning imported works into archive works, one transaction per file."""
+"""Turning imported works into archive works, one transaction per work."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
 
 from fanshelf.accounts.models import User
 from fanshelf.imports import duplicates
 from fanshelf.imports.models import ImportRecord
-from fanshelf.imports.readers import ImportedWork, ImportProblem, read_bytes
+from fanshelf.imports.readers import ImportedWork, ImportProblem
 from fanshelf.imports.tag_matching import match_tags
 from fanshelf.tags.defaults import ARCHIVE_WARNINGS, RATINGS
 from fanshelf.works.models import Work
 from fanshelf.works.services import ChapterText, post_work
 
-SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".json"}
 # AO3's own choices for works whose file says nothing: not rated, no warning chosen.
 DEFAULT_RATING = RATINGS[0]
 DEFAULT_WARNING = ARCHIVE_WARNINGS[0]
@@ -30,17 +26,6 @@ class ImportDefaults:
 
     fandoms: tuple[str, ...] = ()
     rating: str = ""
-
-
-def files_in(paths: list[Path]) -> Iterator[Path]:
-    """Every file named, and every supported file inside each folder named, sorted."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-            )
-        else:
-            yield path
 
 
 def tags_for(imported: ImportedWork, defaults: ImportDefaults) -> dict[str, list[str]]:
@@ -152,27 +137,3 @@ def problem_from(error: ValidationError) -> ImportProblem:
         for field, messages in error.message_dict.items()
     )
     return ImportProblem(reasons)
-
-
-def import_file(
-    path: Path,
-    *,
-    user: User,
-    pseud: str | None = None,
-    as_draft: bool = False,
-    defaults: ImportDefaults | None = None,
-) -> list[Work]:
-    """Import every work in one file, all or none; ImportProblem says why not."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ImportProblem(_("cannot read it (%(reason)s)") % {"reason": error.strerror}) from None
-    imported_works = read_bytes(data, name=path.name)
-    try:
-        with transaction.atomic():
-            return [
-                create_work(imported, user=user, pseud=pseud, as_draft=as_draft, defaults=defaults)
-                for imported in imported_works
-            ]
-    except ValidationError as error:
-        raise problem_from(error) from None
