@@ -228,6 +228,8 @@ RATE_LIMITS = {
         # Sign-ups and invitation requests: per address.
         "sign_up": "10/3600",
         "invitation_request": "5/3600",
+        # Every API request (api.urls): per bearer token, or per address without one.
+        "api": "300/60",
     }.items()
 }
 
@@ -295,6 +297,11 @@ FANSHELF_CLAIM_LINK_SECONDS = int(os.environ.get("FANSHELF_CLAIM_LINK_SECONDS", 
 # muter opens excludes their muted users, so the list stays bounded.
 FANSHELF_MUTE_LIMIT = int(os.environ.get("FANSHELF_MUTE_LIMIT", "2000"))
 FANSHELF_BLOCK_LIMIT = int(os.environ.get("FANSHELF_BLOCK_LIMIT", "2000"))
+
+# Pseuds (fanshelf.accounts.pseuds): how many names one user may write under, and the
+# largest icon upload accepted (it is re-encoded to a 100×100 PNG in MEDIA_ROOT/icons).
+FANSHELF_MAX_PSEUDS = int(os.environ.get("FANSHELF_MAX_PSEUDS", "20"))
+FANSHELF_ICON_MAX_BYTES = int(os.environ.get("FANSHELF_ICON_MAX_BYTES", str(500 * 1024)))
 
 # Accounts (fanshelf.accounts): sign-up "open" or by "invitation" (a queue served by
 # `fanshelf invitations send`, at most FANSHELF_INVITATIONS_PER_DAY a day); how long

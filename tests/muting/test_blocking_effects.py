@@ -41,6 +41,17 @@ def test_the_services_refuse_a_blocked_users_comment_reply_and_kudos(work, block
     assert not Kudos.objects.filter(user=blocked).exists()
 
 
+def test_a_blocked_user_cannot_edit_a_comment_written_before_the_block(work, author, troll):
+    earlier = feedback.post_comment(work=work, user=troll, body="Before the block")
+    services.block(user=author, target=troll)
+
+    with pytest.raises(PermissionDenied, match="cannot comment on it"):
+        feedback.edit_comment(comment=earlier, user=troll, body="Rewritten after the block")
+
+    earlier.refresh_from_db()
+    assert earlier.text == "Before the block"
+
+
 def test_a_block_by_a_co_creator_covers_the_shared_work(make_work, make_user, troll):
     co_creator = make_user("co_creator")
     work = make_work()

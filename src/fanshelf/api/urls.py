@@ -1,6 +1,7 @@
 """The API under ``/api/v1/``: ``include("fanshelf.api.urls")`` from the site's urls."""
 
 import functools
+import hashlib
 
 from django.http import JsonResponse
 from django.urls import path, re_path, reverse
@@ -10,6 +11,8 @@ from ninja import NinjaAPI
 from fanshelf.api import errors
 from fanshelf.api.tags import router as tags_router
 from fanshelf.api.works import router as works_router
+from fanshelf.core import ratelimit
+from fanshelf.core.ratelimit import client_ip
 
 app_name = "api"
 
@@ -53,11 +56,32 @@ def not_found(request, path=""):
     )
 
 
-def _json_method_not_allowed(view):
-    """ninja answers a wrong method with a plain-text 405; make it JSON like every error."""
+def _api_client_key(request) -> str:
+    """Whom a request counts against: its bearer token when it sends one, else its address."""
+    authorization = request.META.get("HTTP_AUTHORIZATION", "")
+    if authorization:
+        return "token:" + hashlib.sha256(authorization.encode()).hexdigest()
+    return "address:" + client_ip(request)
+
+
+def _limited_json_endpoint(view):
+    """Every endpoint: counted against the ``api`` rate limit, wrong methods answered in JSON.
+
+    ninja answers a wrong method with a plain-text 405; it becomes JSON like every error.
+    A client over the limit gets a 429 with ``Retry-After`` before the endpoint runs.
+    """
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
+        if not ratelimit.allow("api", _api_client_key(request)):
+            limit = ratelimit.limit_for("api")
+            refused = errors.error_response(
+                _("Too many API requests: at most %(count)s every %(seconds)s seconds.")
+                % {"count": limit.count, "seconds": limit.seconds},
+                429,
+            )
+            refused["Retry-After"] = str(limit.seconds)
+            return refused
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and response.get("Content-Type", "").startswith("text/"):
             json_response = errors.error_response(
@@ -74,7 +98,7 @@ def _json_method_not_allowed(view):
 
 ninja_patterns, ninja_app, ninja_namespace = api.urls
 for pattern in ninja_patterns:
-    pattern.callback = _json_method_not_allowed(pattern.callback)
+    pattern.callback = _limited_json_endpoint(pattern.callback)
 
 urlpatterns = [
     # Before ninja's own root view, which answers an HTML 404.

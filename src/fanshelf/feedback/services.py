@@ -326,6 +326,8 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
     if not can_edit(user, stored):
         raise PermissionDenied(_("Only the person who wrote a comment can edit it."))
     _require_readable(stored.work, user)
+    if is_blocked_from(work=stored.work, user=user):
+        raise PermissionDenied(str(BLOCKED_FROM_COMMENTS))
     typed, html = _clean_body(body)
     if typed == stored.text:
         return stored
