@@ -87,13 +87,26 @@ run: migrate
 	$(BIN)/fanshelf worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/fanshelf serve --host $(HOST) --port $(PORT)
 
-# The whole suite runs twice, on SQLite and on PostgreSQL, even when the first run
-# fails; `make test` fails if either did.
+# The whole suite runs twice, on SQLite and on PostgreSQL, side by side (each pytest
+# uses one core; the two runs share nothing but the virtualenv), each into its own log
+# under var/test-logs, printed whole when both have ended; `make test` fails if either
+# did. `make test TEST_SERIAL=1` runs them one after the other, printing as they go.
+TEST_LOGS := $(FANSHELF_DATA_DIR)/test-logs
 test: $(STAMPS)/dev $(STAMPS)/npm $(STAMPS)/postgres
 	$(BIN)/ruff check .
 	@status=0; \
-	  $(MAKE) --no-print-directory test-sqlite || status=1; \
-	  $(MAKE) --no-print-directory test-postgres || status=1; \
+	  if [ -n "$(TEST_SERIAL)" ]; then \
+	    $(MAKE) --no-print-directory test-sqlite || status=1; \
+	    $(MAKE) --no-print-directory test-postgres || status=1; \
+	    exit $$status; \
+	  fi; \
+	  mkdir -p $(TEST_LOGS); \
+	  echo "== Both runs started; logs in $(TEST_LOGS)/{sqlite,postgres}.log"; \
+	  $(MAKE) --no-print-directory test-sqlite >$(TEST_LOGS)/sqlite.log 2>&1 & sqlite=$$!; \
+	  $(MAKE) --no-print-directory test-postgres >$(TEST_LOGS)/postgres.log 2>&1 & postgres=$$!; \
+	  trap 'kill $$sqlite $$postgres 2>/dev/null' INT TERM HUP; \
+	  wait $$sqlite || status=1; wait $$postgres || status=1; \
+	  cat $(TEST_LOGS)/sqlite.log $(TEST_LOGS)/postgres.log; \
 	  exit $$status
 
 test-sqlite: $(STAMPS)/dev $(STAMPS)/npm
