@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from fanshelf.accounts.models import ApiToken, Invitation, InvitationRequest, Pseud, User
+from fanshelf.accounts.models import (
+    ApiToken,
+    Invitation,
+    InvitationRequest,
+    Profile,
+    ProfileLink,
+    Pseud,
+    User,
+)
 
 
 class PseudInline(admin.TabularInline):
@@ -41,3 +49,16 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ("email", "created_at", "used_by", "used_at")
     search_fields = ("email",)
     readonly_fields = ("code", "created_at", "used_by", "used_at")
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "created")
+    search_fields = ("user__username",)
+
+
+@admin.register(ProfileLink)
+class ProfileLinkAdmin(admin.ModelAdmin):
+    list_display = ("user", "site", "handle_or_url", "position")
+    list_filter = ("site",)
+    search_fields = ("user__username", "handle_or_url")

@@ -1,10 +1,12 @@
 import hashlib
 import secrets
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +35,11 @@ class User(AbstractUser):
         return self.pseuds.get(is_default=True)
 
 
+def icon_path(pseud, filename: str) -> str:
+    """Where an icon is stored: a random name, never the uploaded file's (icons are PNGs)."""
+    return str(PurePosixPath("icons") / f"{secrets.token_hex(16)}.png")
+
+
 class Pseud(models.Model):
     """A name a user writes under; works belong to pseuds, not to users."""
 
@@ -43,6 +50,9 @@ class Pseud(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A 100×100 PNG re-encoded by accounts.icons (no metadata of the upload survives).
+    icon = models.ImageField(_("icon"), upload_to=icon_path, blank=True)
+    icon_alt = models.CharField(_("icon description"), max_length=250, blank=True)
 
     class Meta:
         ordering = ["-is_default", "name"]
@@ -57,6 +67,11 @@ class Pseud(models.Model):
         if self.name == self.user.username:
             return self.name
         return f"{self.name} ({self.user.username})"
+
+    @property
+    def icon_description(self) -> str:
+        """The icon's alt text: the owner's words, else "<name>'s icon"."""
+        return self.icon_alt or _("%(name)s’s icon") % {"name": self.name}
 
 
 class ApiToken(models.Model):
@@ -113,3 +128,64 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.code[:8]}…)"
+
+
+class Profile(models.Model):
+    """What a user says about themselves on their profile page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    # Sanitised HTML (fanshelf.text.sanitize_html).
+    about = models.TextField(_("about"), blank=True)
+    # When the user joined: a profile is made on the first edit, dated from the account.
+    created = models.DateTimeField(_("joined"), default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class ProfileLink(models.Model):
+    """A link from a profile to the user elsewhere: a handle on a known site, or a URL."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile_links"
+    )
+    # A key of accounts.links.SITES.
+    site = models.CharField(_("site"), max_length=20)
+    handle_or_url = models.CharField(_("name or address"), max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.site}: {self.handle_or_url}"
+
+
+class CoCreatorInvitation(models.Model):
+    """A creator's offer to credit another user's pseud on a work, waiting for their yes.
+
+    Nobody is credited on a work without consenting: the Creatorship is made only
+    when the invited user accepts (``accounts.cocreators``).
+    """
+
+    work = models.ForeignKey(
+        "works.Work", on_delete=models.CASCADE, related_name="co_creator_invitations"
+    )
+    pseud = models.ForeignKey(
+        Pseud, on_delete=models.CASCADE, related_name="co_creator_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "pseud"], name="one_invitation_per_pseud")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} invited to {self.work}"
