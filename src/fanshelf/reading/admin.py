@@ -26,5 +26,11 @@ class ReadingAdmin(admin.ModelAdmin):
 
 @admin.register(ReadingPreference)
 class ReadingPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "history_enabled"]
+    list_display = [
+        "user",
+        "history_enabled",
+        "hide_warnings",
+        "confirm_adult_content",
+        "time_zone",
+    ]
     raw_id_fields = ["user"]

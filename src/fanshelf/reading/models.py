@@ -69,12 +69,54 @@ class Reading(models.Model):
 
 
 class ReadingPreference(models.Model):
-    """A reader's choice to keep a reading history; no row means history is on."""
+    """A reader's preferences: what pages show them and how. No row means the defaults.
+
+    Read it with ``fanshelf.reading.preferences.preferences_for`` (one query per
+    request, guests get the defaults without one); change it with
+    ``update_preferences``. The table keeps its name from when it held only the
+    history switch.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_preference"
     )
     history_enabled = models.BooleanField(_("keep my reading history"), default=True)
+    hide_warnings = models.BooleanField(
+        _("hide archive warnings"),
+        default=False,
+        help_text=_("Warnings stay behind a “Show warnings” button on work pages and listings."),
+    )
+    hide_freeform = models.BooleanField(
+        _("hide additional tags"),
+        default=False,
+        help_text=_("Additional tags stay behind a “Show additional tags” button."),
+    )
+    confirm_adult_content = models.BooleanField(
+        _("ask before showing Mature and Explicit works"),
+        default=True,
+        help_text=_("Turn off to skip the adult content notice before such works."),
+    )
+    view_entire_work = models.BooleanField(
+        _("show the entire work by default"),
+        default=False,
+        help_text=_("Works open on all their chapters; chapter by chapter stays one link away."),
+    )
+    hide_creator_style = models.BooleanField(
+        _("hide creators’ work styles"),
+        default=False,
+        help_text=_("Work skins are not supported yet; this will apply when they are."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Dates and times on pages are shown in this time zone."),
+    )
 
     def __str__(self) -> str:
         return f"{self.user_id}: history {'on' if self.history_enabled else 'off'}"
+
+    @property
+    def zone_name(self) -> str:
+        """The chosen time zone, or the archive's (``settings.TIME_ZONE``) when unset."""
+        return self.time_zone or settings.TIME_ZONE

@@ -6,7 +6,8 @@ gone with its rows, a work taken back to draft or hidden by a moderator is left 
 
 from django.db.models import Prefetch, QuerySet
 
-from fanshelf.reading.models import Reading, ReadingPreference
+from fanshelf.reading.models import Reading
+from fanshelf.reading.preferences import preferences_for
 from fanshelf.reading.services import LATER_ATTRIBUTE
 from fanshelf.works.models import Creatorship, Work
 from fanshelf.works.selectors import visible_works
@@ -14,7 +15,7 @@ from fanshelf.works.selectors import visible_works
 
 def history_enabled(user) -> bool:
     """Whether ``user`` keeps a reading history (on unless they turned it off)."""
-    return not ReadingPreference.objects.filter(user=user, history_enabled=False).exists()
+    return preferences_for(user).history_enabled
 
 
 def _readings_of(user) -> QuerySet[Reading]:

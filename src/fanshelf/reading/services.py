@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from fanshelf.reading import hits
 from fanshelf.reading.models import DailyHits, HitFlush, Reading, ReadingPreference
+from fanshelf.reading.preferences import update_preferences
 from fanshelf.works.models import Chapter, Work
 from fanshelf.works.selectors import is_creator_cached, visible_works
 
@@ -125,11 +126,7 @@ def clear_history(*, user) -> int:
 
 def set_history_enabled(*, user, enabled: bool) -> ReadingPreference:
     """Turn the user's reading history on or off; what is already there stays."""
-    with transaction.atomic():
-        preference, _created = ReadingPreference.objects.update_or_create(
-            user=user, defaults={"history_enabled": enabled}
-        )
-    return preference
+    return update_preferences(user=user, history_enabled=enabled)
 
 
 def _parse_counts(counts) -> dict[tuple[int, datetime.date], int]:

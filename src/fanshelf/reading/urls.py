@@ -8,6 +8,7 @@ urlpatterns = [
     path("history/", views.history, name="history"),
     path("history/clear/", views.clear_history, name="clear_history"),
     path("history/setting/", views.history_setting, name="history_setting"),
+    path("preferences/", views.preferences, name="preferences"),
     path("later/", views.later, name="later"),
     path("later/<int:work_id>/", views.set_later, name="set_later"),
     path("stats/", views.statistics, name="stats"),

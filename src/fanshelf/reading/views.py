@@ -1,8 +1,8 @@
-"""Pages for a reader's history, their "Marked for later" list and an author's stats."""
+"""Pages for a reader's history, "Marked for later" list, preferences, and an author's stats."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanshelf.reading import selectors, services, stats
+from fanshelf.reading.forms import PreferencesForm
+from fanshelf.reading.preferences import preferences_for, update_preferences
 from fanshelf.works.models import Work
 from fanshelf.works.selectors import work_for_reader
 
@@ -57,6 +59,26 @@ def history_setting(request):
             request, _("Your reading history is off: works you read are no longer added.")
         )
     return redirect("reading:history")
+
+
+@login_required
+def preferences(request):
+    """The reader's preferences: hidden tags, the adult content notice, time zone and more."""
+    current = preferences_for(request.user)
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            try:
+                update_preferences(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                messages.success(request, _("Your preferences were saved."))
+                return redirect("reading:preferences")
+    else:
+        form = PreferencesForm(initial=PreferencesForm.initial_for(current))
+    return render(request, "reading/preferences.html", {"form": form})
 
 
 @login_required

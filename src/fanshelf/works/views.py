@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanshelf.reading import services as reading
+from fanshelf.reading.interstitial import adult_content_notice
+from fanshelf.reading.preferences import wants_entire_work
 from fanshelf.tags.suggestions import suggest_tags
 from fanshelf.works import selectors, services
 from fanshelf.works.forms import (
@@ -53,7 +55,9 @@ def work_detail(request, work_id: int):
     chapters = selectors.chapters_for_reader(work=work, viewer=request.user)
     if not chapters:
         raise Http404(_("This work has no chapters you can read yet."))
-    full = request.GET.get("view_full_work") in {"1", "true"} or len(chapters) == 1
+    if notice := adult_content_notice(request, work):
+        return notice
+    full = wants_entire_work(request) or len(chapters) == 1
     shown = chapters if full else chapters[:1]
     reading.record_visit(request=request, work=work, chapter=shown[0] if len(shown) == 1 else None)
     return render(request, "works/detail.html", _reading_context(request, work, chapters, shown))
@@ -65,6 +69,8 @@ def chapter_detail(request, work_id: int, chapter_id: int):
     chapter = next((c for c in chapters if c.pk == chapter_id), None)
     if chapter is None:
         raise Http404(_("This chapter does not exist, or you cannot see it."))
+    if notice := adult_content_notice(request, work):
+        return notice
     context = _reading_context(request, work, chapters, [chapter])
     reading.record_visit(request=request, work=work, chapter=chapter)
     index = chapters.index(chapter)

@@ -1,8 +1,9 @@
-"""``{% reading_actions work %}``: the "Mark for later" button on a work's page."""
+"""``{% reading_actions work %}`` (the "Mark for later" button) and ``{% tags_hidden %}``."""
 
 from django import template
 
 from fanshelf.reading import selectors
+from fanshelf.reading.preferences import hidden_tag_types
 
 register = template.Library()
 
@@ -19,3 +20,15 @@ def reading_actions(context, work):
         "next": request.get_full_path() if request is not None else "",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def tags_hidden(context, tag_type: str) -> bool:
+    """``{% tags_hidden group.type as hidden %}``: whether the reader hides this tag type.
+
+    Reads the preferences once per request (cached on the user), so a listing of
+    many blurbs costs one query at most; guests hide nothing.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return tag_type in hidden_tag_types(user)
