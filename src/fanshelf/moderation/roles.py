@@ -1,0 +1,19 @@
+"""Who moderates: users whose role is moderator or admin (and superusers)."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+MODERATING_ROLES = ("moderator", "admin")
+
+
+def is_moderator(user) -> bool:
+    """Whether ``user`` may use the moderation queue and act on reports."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or getattr(user, "role", "") in MODERATING_ROLES
+
+
+def require_moderator(user) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` is a moderator."""
+    if not is_moderator(user):
+        raise PermissionDenied(_("Only moderators can do that."))
