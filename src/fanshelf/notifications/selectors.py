@@ -36,8 +36,19 @@ def notification_of(*, user, notification_id: int) -> Notification:
 
 
 def subscriptions_of(*, user) -> QuerySet[Subscription]:
-    """What ``user`` follows, newest first, with the followed works, series and users."""
-    return Subscription.objects.filter(user=user).select_related("work", "series", "creator")
+    """What ``user`` follows, newest first, with the followed works, series and users.
+
+    A followed work the user can no longer read (taken back to draft, hidden by a
+    moderator) is left out, so its title does not show.
+    """
+    from fanshelf.works.selectors import visible_works
+
+    readable = Q(work__isnull=True) | Q(work__in=visible_works(user).values("pk"))
+    return (
+        Subscription.objects.filter(user=user)
+        .filter(readable)
+        .select_related("work", "series", "creator")
+    )
 
 
 def subscription_of(*, user, subscription_id: int) -> Subscription:
