@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "fanshelf.muting",
     "fanshelf.downloads",
     "fanshelf.imports",
+    "fanshelf.moderation",
+    "fanshelf.portability",
     "fanshelf.api",
     # Listed so the API docs use django-ninja's bundled Swagger UI, not a CDN.
     "ninja",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +84,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The reader's chosen time zone for dates on pages (one cached preference query).
+    "fanshelf.reading.timezone.ReaderTimeZoneMiddleware",
+    # A banned user's session ends; the sanction is read once for the banner too.
+    "fanshelf.moderation.sessions.EndBannedSessionsMiddleware",
+    # Security events met inside a rolled-back transaction are written afterwards.
+    "fanshelf.moderation.security.SecurityEventMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -100,6 +109,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # The unread count in the header ("Inbox (3)"): one count, only when shown.
                 "fanshelf.notifications.context_processors.inbox",
+                # The sanction banner, and the open-report count for moderators.
+                "fanshelf.moderation.context_processors.moderation",
             ],
         },
     },
@@ -211,6 +222,8 @@ RATE_LIMITS = {
     for name, default in {
         # AO3's setting: three comments per fifteen minutes, per user and per address.
         "comment": "3/900",
+        # Reports of works, comments, users, bookmarks: per user, or per address.
+        "report": "10/3600",
         "kudos": "60/3600",
         "bookmark": "60/3600",
         "subscription": "60/3600",
@@ -227,6 +240,8 @@ RATE_LIMITS = {
         "confirmation_email": "3/3600",
         # Sign-ups and invitation requests: per address.
         "sign_up": "10/3600",
+        # "Download my data" (portability): per user; each builds a zip of everything.
+        "data_export": "3/3600",
         "invitation_request": "5/3600",
         # Every API request (api.urls): per bearer token, or per address without one.
         "api": "300/60",

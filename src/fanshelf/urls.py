@@ -1,8 +1,12 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from fanshelf.accounts.views import sign_up
 from fanshelf.core.views import home
+from fanshelf.discovery.sitemaps import SITEMAPS
 from fanshelf.tags.urls import wrangling_patterns
 
 urlpatterns = [
@@ -18,6 +22,7 @@ urlpatterns = [
     path("", include("fanshelf.notifications.urls")),
     path("", include("fanshelf.reading.urls")),
     path("muting/", include("fanshelf.muting.urls")),
+    path("moderation/", include("fanshelf.moderation.urls")),
     path("tags/", include("fanshelf.tags.urls")),
     path("wrangling/", include(wrangling_patterns)),
     path("opds/", include("fanshelf.downloads.opds_urls")),
@@ -25,7 +30,12 @@ urlpatterns = [
     path("signup/", sign_up, name="sign_up"),
     # Log in, log out, password reset (throttled): fanshelf.accounts.auth_views.
     path("", include("fanshelf.accounts.auth_views")),
+    path("account/export/", include("fanshelf.portability.urls")),
     path("account/", include("fanshelf.accounts.account_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("fanshelf.api.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
+# Uploaded media (pseud icons) in development; in production the proxy serves
+# MEDIA_ROOT at /media/ (docs/deploy.md). static() adds nothing unless DEBUG.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

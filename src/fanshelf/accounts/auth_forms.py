@@ -30,6 +30,12 @@ class LoginForm(AuthenticationForm):
             )
         return super().clean()
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        from fanshelf.moderation.standing import refuse_banned_login
+
+        refuse_banned_login(user)
+
 
 class ThrottledPasswordResetForm(PasswordResetForm):
     """Django's password-reset form, limited per email and per address.

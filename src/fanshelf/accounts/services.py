@@ -195,6 +195,11 @@ def pseud_for(user: User, pseud: Pseud | str | None, *, refusal: str) -> Pseud:
         return user.default_pseud
     if isinstance(pseud, Pseud):
         if pseud.user_id != user.pk:
+            from fanshelf.moderation.security import record_security_event
+
+            record_security_event(
+                kind="pseud_tampering", username=user.username, detail=f"pseud {pseud.pk}"
+            )
             raise PermissionDenied(refusal)
         return pseud
     found = user.pseuds.filter(name__iexact=pseud.strip()).first()

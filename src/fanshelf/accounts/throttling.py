@@ -8,6 +8,7 @@ whether the account exists. Refusals are logged to ``fanshelf.security``.
 import logging
 
 from fanshelf.core.ratelimit import allow, client_ip
+from fanshelf.moderation.security import record_security_event
 
 security_log = logging.getLogger("fanshelf.security")
 
@@ -24,6 +25,7 @@ def login_allowed(request, username: str) -> bool:
             address,
             "account" if not account_ok else "address",
         )
+        record_security_event(kind="login_throttled", username=username, address=address)
         return False
     return True
 
@@ -34,4 +36,5 @@ def password_reset_allowed(request, email: str) -> bool:
     if allow("password_reset", f"email:{email.strip().casefold()}", f"address:{address}"):
         return True
     security_log.warning("Password reset throttled: email=%r address=%s", email, address)
+    record_security_event(kind="reset_throttled", username=email, address=address)
     return False

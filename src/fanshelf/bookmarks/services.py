@@ -16,6 +16,7 @@ from fanshelf.accounts.models import Pseud
 from fanshelf.accounts.services import pseud_for
 from fanshelf.bookmarks.models import NOTES_MAX_LENGTH, TAGS_MAX, Bookmark
 from fanshelf.core import ratelimit
+from fanshelf.moderation.standing import require_good_standing
 from fanshelf.tags.models import Tag, normalize_tag_name
 from fanshelf.tags.services import find_or_create_tag
 from fanshelf.works.models import Creatorship, Series, Work
@@ -135,6 +136,7 @@ def bookmark(
     ``Work.DoesNotExist``/``Series.DoesNotExist`` for what the user cannot see.
     """
     _require_user(user)
+    require_good_standing(user)
     if (work is None) == (series is None):
         raise ValidationError({"__all__": _("Bookmark either a work or a series.")})
     if work is not None:

@@ -39,6 +39,8 @@ from fanshelf.feedback.models import (
     Kudos,
 )
 from fanshelf.feedback.spam import check_spam
+from fanshelf.moderation.roles import is_moderator
+from fanshelf.moderation.standing import require_good_standing
 from fanshelf.muting.selectors import BLOCKED_FROM_COMMENTS, BLOCKED_FROM_KUDOS, is_blocked_from
 from fanshelf.works.models import Chapter, Work
 from fanshelf.works.selectors import visible_works
@@ -215,6 +217,7 @@ def post_comment(
     rate limit and is stored only as a keyed hash.
     """
     user = _user_or_none(user)
+    require_good_standing(user)
     _require_readable(work, user or AnonymousUser())
     _require_comments_allowed(work, user)
     if is_blocked_from(work=work, user=user):
@@ -320,6 +323,7 @@ def can_delete(user, comment: Comment, *, creator: bool | None = None) -> bool:
 @transaction.atomic
 def edit_comment(*, comment: Comment, user, body: str) -> Comment:
     """Replace the text of one's own comment; a changed text is marked as edited."""
+    require_good_standing(user)
     stored = _locked(comment)
     if stored is None or stored.is_deleted:
         raise ValidationError({NON_FIELD: _("This comment was deleted.")})
@@ -338,8 +342,11 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
 
 
 @transaction.atomic
-def delete_comment(*, comment: Comment, user) -> None:
+def delete_comment(*, comment: Comment, user, by_moderator: bool = False) -> None:
     """Delete a comment, as its writer or as a creator of the work.
+
+    ``by_moderator``: a moderator deletes it (``moderation.services.delete_comment``,
+    which logs the action); the role is checked here too.
 
     A comment with replies stays in its thread as a "This comment was deleted."
     placeholder, its text wiped; one without replies disappears, and so do the
@@ -348,7 +355,7 @@ def delete_comment(*, comment: Comment, user) -> None:
     stored = _locked(comment)
     if stored is None or stored.is_deleted:
         return
-    if not can_delete(user, stored):
+    if not (can_delete(user, stored) or by_moderator and is_moderator(user)):
         raise PermissionDenied(
             _("Only the person who wrote a comment, or the work's creators, can delete it.")
         )
@@ -404,6 +411,7 @@ def give_kudos(*, work: Work, user=None, guest_key: str | None = None, client_ip
     own work. ``client_ip`` counts towards the rate limit and is not stored.
     """
     user = _user_or_none(user)
+    require_good_standing(user)
     if user is None and not guest_key:
         raise ValidationError({NON_FIELD: _("Kudos come from a user or a guest.")})
     _require_readable(work, user or AnonymousUser())

@@ -10,6 +10,7 @@ from fanshelf.imports import duplicates
 from fanshelf.imports.models import ImportRecord
 from fanshelf.imports.readers import ImportedWork, ImportProblem
 from fanshelf.imports.tag_matching import match_tags
+from fanshelf.moderation.standing import require_good_standing
 from fanshelf.tags.defaults import ARCHIVE_WARNINGS, RATINGS
 from fanshelf.works.models import Work
 from fanshelf.works.services import ChapterText, post_work
@@ -104,6 +105,7 @@ def import_work(
     its near-duplicate ``fingerprint`` (``duplicates.fingerprint_of`` of its text) when
     the caller computed one to look for duplicates first. ValidationError when the
     work cannot be posted."""
+    require_good_standing(user)
     key = imported.key()
     record = ImportRecord.objects.filter(user=user, key=key).select_related("work").first()
     if record is not None:

@@ -72,8 +72,16 @@ def has_unposted_works(*, user) -> bool:
 
 
 def work_for_reader(*, work_id: int, viewer) -> Work:
-    """The work if ``viewer`` may read it; raises ``Work.DoesNotExist`` otherwise."""
-    return with_blurb_data(visible_works(viewer)).get(pk=work_id)
+    """The work if ``viewer`` may read it; raises ``Work.DoesNotExist`` otherwise.
+
+    Moderators may also open a hidden work by its address (never in a listing).
+    """
+    from fanshelf.moderation.roles import is_moderator
+
+    works = visible_works(viewer)
+    if is_moderator(viewer):
+        works = works | Work.objects.filter(state=Work.State.HIDDEN)
+    return with_blurb_data(works).get(pk=work_id)
 
 
 def chapters_for_reader(*, work: Work, viewer) -> list[Chapter]:

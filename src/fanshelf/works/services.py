@@ -19,6 +19,7 @@ from fanshelf import text
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.accounts.services import pseud_for
 from fanshelf.discovery import search
+from fanshelf.moderation.standing import require_good_standing
 from fanshelf.tags import graph
 from fanshelf.tags.models import Tag
 from fanshelf.tags.services import find_or_create_tag, fixed_tags
@@ -296,6 +297,7 @@ def post_work(
     "markdown") says how to read the work's summary and notes. ``expected_chapters``
     defaults to the chapters given (a complete work); ``None`` means unknown ("?").
     """
+    require_good_standing(user)
     if state not in (Work.State.DRAFT, Work.State.POSTED):
         raise ValidationError({"state": _("A new work is either a draft or posted.")})
     if not chapters:
@@ -424,6 +426,7 @@ def update_work(
     **changes,
 ) -> Work:
     """Change a work's metadata. Only the fields given change; tags are replaced when given."""
+    require_good_standing(user)
     require_creator(user, work)
     unknown = set(changes) - WORK_FIELDS
     if unknown:
@@ -510,6 +513,7 @@ def add_chapter(
     *, user: User, work: Work, chapter: ChapterText, state: str = Chapter.State.POSTED
 ) -> Chapter:
     """Add a chapter at the end. Posting it to a posted work updates the work's date."""
+    require_good_standing(user)
     require_creator(user, work)
     if state not in Chapter.State.values:
         raise ValidationError({"state": _("Unknown chapter state.")})
@@ -542,6 +546,7 @@ def add_chapter(
 def update_chapter(*, user: User, chapter: Chapter, changes: ChapterText) -> Chapter:
     """Replace a chapter's title, notes and text."""
     work = chapter.work
+    require_good_standing(user)
     require_creator(user, work)
     for name, value in _chapter_fields(changes).items():
         setattr(chapter, name, value)
