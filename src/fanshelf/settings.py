@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
 ]
 
+# Django's model backend, loading the signed-in user with their preferences and
+# sanction state in one query (fanshelf.core.auth).
+AUTHENTICATION_BACKENDS = ["fanshelf.core.auth.ArchiveBackend"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry the policy too.

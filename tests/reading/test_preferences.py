@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from fanshelf.core.auth import ArchiveBackend
 from fanshelf.reading.models import ReadingPreference
 from fanshelf.reading.preferences import preferences_for, update_preferences
 from fanshelf.works.services import ChapterText, post_work
@@ -50,10 +51,20 @@ def test_guests_get_the_defaults_without_a_query(django_assert_num_queries):
 
 def test_preferences_are_read_once_per_user_object(reader, django_assert_num_queries):
     update_preferences(user=reader, hide_warnings=True)
-    reader.__dict__.pop("_fanshelf_reading_preference")
+    fresh = type(reader).objects.get(pk=reader.pk)
     with django_assert_num_queries(1):
-        assert preferences_for(reader).hide_warnings
-        assert preferences_for(reader).hide_warnings
+        assert preferences_for(fresh).hide_warnings
+        assert preferences_for(fresh).hide_warnings
+
+
+def test_a_signed_in_users_preferences_come_with_the_user_in_one_query(
+    reader, django_assert_num_queries
+):
+    update_preferences(user=reader, hide_warnings=True)
+    with django_assert_num_queries(1):
+        loaded = ArchiveBackend().get_user(reader.pk)
+        assert preferences_for(loaded).hide_warnings
+        assert loaded.sanctioned is False
 
 
 def test_update_changes_only_what_is_given(reader):

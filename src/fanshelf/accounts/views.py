@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -37,7 +38,7 @@ def sign_up(request):
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
                 messages.success(request, _("Welcome to the archive, %(name)s!") % {"name": user})
                 if not user.email_confirmed:
                     messages.info(

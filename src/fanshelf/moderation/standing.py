@@ -12,6 +12,8 @@ def active_sanction(user) -> Sanction | None:
     """The sanction in force on ``user`` now (a ban before a suspension), or None."""
     if not getattr(user, "is_authenticated", False):
         return None
+    if getattr(user, "sanctioned", None) is False:  # known when the user was loaded (core.auth)
+        return None
     # "ban" sorts before "suspend"; among suspensions the longest comes first.
     return (
         Sanction.objects.filter(Sanction.in_force(), user=user)

@@ -9,6 +9,7 @@ of fifty blurbs and the time-zone middleware share that one query.
 import zoneinfo
 from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -44,7 +45,11 @@ def preferences_for(user) -> ReadingPreference:
         return ReadingPreference()
     cached = getattr(user, CACHE_ATTRIBUTE, None)
     if cached is None:
-        cached = ReadingPreference.objects.filter(user=user).first() or ReadingPreference(user=user)
+        if get_user_model().reading_preference.is_cached(user):  # loaded with the user (core.auth)
+            cached = getattr(user, "reading_preference", None)
+        else:
+            cached = ReadingPreference.objects.filter(user=user).first()
+        cached = cached or ReadingPreference(user=user)
         setattr(user, CACHE_ATTRIBUTE, cached)
     return cached
 
