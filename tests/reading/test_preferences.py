@@ -172,6 +172,17 @@ def test_hidden_additional_tags_sit_behind_a_click_in_listings(client, reader, s
     assert "Major Character Death" in before_click
 
 
+def test_the_listings_tag_sidebar_hides_them_too(client, reader, spoiler_work):
+    update_preferences(user=reader, hide_warnings=True, hide_freeform=True)
+    client.force_login(reader)
+    page = client.get(reverse("discovery:works")).content.decode()
+    before_click = re.sub(r"<details[^>]*>.*?</details>", "", page, flags=re.S)
+    assert '<details class="facets-hidden"><summary>Show warnings</summary>' in page
+    assert "Major Character Death" in page and "Sad Ending" in page
+    assert "Major Character Death" not in before_click and "Sad Ending" not in before_click
+    assert "Star Wars Sequel Trilogy" in before_click  # fandoms are no spoiler
+
+
 def test_hidden_tags_are_not_in_titles_or_attributes(client, reader, spoiler_work):
     update_preferences(user=reader, hide_warnings=True, hide_freeform=True)
     client.force_login(reader)
@@ -205,7 +216,9 @@ def test_the_listing_reads_the_preference_once(
     client.get(reverse("discovery:works"))  # warm the facet caches
     with django_assert_max_num_queries(20) as captured:
         page = client.get(reverse("discovery:works")).content.decode()
-    assert page.count("<summary>Show warnings</summary>") == 8
+    # One per blurb, and one in the tag sidebar.
+    assert page.count('<li class="tags-hidden"><details><summary>Show warnings</summary>') == 8
+    assert page.count('<details class="facets-hidden"><summary>Show warnings</summary>') == 1
     preference_table = ReadingPreference._meta.db_table
     reads = [q for q in captured.captured_queries if preference_table in q["sql"]]
     assert len(reads) == 1

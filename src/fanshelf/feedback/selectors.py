@@ -29,6 +29,8 @@ def policy_note(
     """
     signed_in = getattr(user, "is_authenticated", False)
     policy = work.comment_policy
+    if work.state == Work.State.HIDDEN:
+        return False, _("Comments are closed while a moderator hides this work.")
     if not work.is_posted:
         return False, _("Comments open when the work is posted.")
     if blocked is None:
