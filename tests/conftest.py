@@ -22,6 +22,11 @@ def _test_settings(request, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.WHITENOISE_USE_FINDERS = True
+    # Test accounts only need to exist: a fast hasher, unless the test is about
+    # passwords (@pytest.mark.argon2). Argon2 as configured (100 MB, 8 lanes) costs
+    # each account a tenth of a second or more, and more again on every log-in.
+    if not request.node.get_closest_marker("argon2"):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background tasks run at once, inside the test, so their effects can be checked.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Each test starts with an empty cache: no rate-limit counts, hit buffers or

@@ -20,6 +20,7 @@ def link_in(message) -> str:
     return re.search(r"https?://\S+", message.body).group(0)
 
 
+@pytest.mark.argon2
 def test_reset_email_links_to_the_site_url_and_sets_a_new_password(client, author, settings):
     settings.SITE_URL = "https://archive.example"
     response = ask_reset(client, "SMOLHUX@example.org")

@@ -7,6 +7,7 @@ from fanshelf.accounts.services import create_user, issue_api_token, user_for_to
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.argon2
 def test_new_user_has_a_default_pseud_and_argon2_password(make_user):
     user = make_user("kylo")
     assert user.default_pseud.name == "kylo"
