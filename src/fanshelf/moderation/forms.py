@@ -3,19 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fanshelf.accounts.forms import ServiceErrorsMixin
 from fanshelf.moderation.models import DETAILS_MAX_LENGTH, MESSAGE_MAX_LENGTH, Report
 from fanshelf.moderation.services import SUSPENSION_DAYS
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, error) -> None:
-        """Show a service's ``ValidationError`` on the fields it names (else on the form)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
 
 class ReportForm(ServiceErrorsMixin, forms.Form):
