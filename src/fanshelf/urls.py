@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from fanshelf.accounts.views import sign_up
+from fanshelf.core.health import healthz, readyz
 from fanshelf.core.views import home
 from fanshelf.discovery.sitemaps import SITEMAPS
 from fanshelf.tags.urls import wrangling_patterns
@@ -35,6 +36,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("fanshelf.api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
 ]
 # Uploaded media (pseud icons) in development; in production the proxy serves
 # MEDIA_ROOT at /media/ (docs/deploy.md). static() adds nothing unless DEBUG.

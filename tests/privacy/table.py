@@ -172,6 +172,8 @@ PAGES = {
     "claims:request": ("/claims/", LOGIN),
     "claims:sent": ("/claims/sent/", LOGIN),
     "account:request_invitation": ("/account/invitation/", GUESTS),
+    "healthz": ("/healthz", {"*": 200}),
+    "readyz": ("/readyz", {"*": 200}),
 }
 # Patterns with no page of their own to check here, and why.
 ELSEWHERE = {

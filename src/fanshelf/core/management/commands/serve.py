@@ -27,8 +27,6 @@ class Command(BaseCommand):
             f"{options['host']}:{options['port']}",
             "--workers",
             str(options["workers"]),
-            "--access-logfile",
-            "-",
             "--forwarded-allow-ips",
             os.environ.get("FANSHELF_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
