@@ -57,7 +57,7 @@ $(STAMPS)/pdf: Makefile | $(STAMPS)/venv
 	touch $@
 
 # Debian packages the tests need: Chromium (never a downloaded browser), Node.js/npm
-# to fetch axe-core from the npm registry, the PostgreSQL 15 server, and epubcheck
+# to fetch axe-core from the npm registry, the PostgreSQL 15 server, Redis, and epubcheck
 # (Java; the EPUB tests run it on every file they write). Checked
 # again whenever this Makefile changes (cheap when nothing is missing).
 $(STAMPS)/debian: Makefile | $(STAMPS)/venv $(STAMPS)/pdf
@@ -67,6 +67,7 @@ $(STAMPS)/debian: Makefile | $(STAMPS)/venv $(STAMPS)/pdf
 	  command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	  fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
 	  [ -e /usr/bin/epubcheck ] || missing="$$missing epubcheck"; \
+	  [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing Debian packages:$$missing"; \
 	    $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing; \
@@ -115,15 +116,19 @@ test-sqlite: $(STAMPS)/dev $(STAMPS)/npm
 	  env -u FANSHELF_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	  echo "== SQLite run: $$(( $$(date +%s) - start ))s"; exit $$status
 
-# A throwaway PostgreSQL 15 server in a fresh folder under /tmp, on a Unix socket
-# only (scripts/postgres.sh); it is stopped and deleted when the run ends, failed
-# or interrupted. pytest-django creates and drops the test database in it.
+# A throwaway PostgreSQL 15 server and Redis 7 (the cache, as in production) in fresh
+# folders under /tmp, on Unix sockets only (scripts/postgres.sh, scripts/redis.sh);
+# both are stopped and deleted when the run ends, failed or interrupted.
+# pytest-django creates and drops the test database in PostgreSQL.
 test-postgres: $(STAMPS)/dev $(STAMPS)/npm $(STAMPS)/postgres
-	@echo "== The test suite on PostgreSQL"
+	@echo "== The test suite on PostgreSQL, with Redis as the cache"
 	@start=$$(date +%s); \
-	  pgdir=$$(mktemp -d /tmp/fanshelf-pg.XXXXXX); \
-	  trap 'scripts/postgres.sh stop "$$pgdir"' EXIT; trap 'exit 130' INT TERM HUP; \
+	  pgdir=$$(mktemp -d /tmp/fanshelf-pg.XXXXXX); redisdir=$$(mktemp -d /tmp/fanshelf-redis.XXXXXX); \
+	  trap 'scripts/postgres.sh stop "$$pgdir"; scripts/redis.sh stop "$$redisdir"' EXIT; \
+	  trap 'exit 130' INT TERM HUP; \
 	  scripts/postgres.sh start "$$pgdir" || exit 1; \
+	  scripts/redis.sh start "$$redisdir" || exit 1; \
+	  FANSHELF_REDIS_URL=$$(scripts/redis.sh url "$$redisdir") \
 	  FANSHELF_DATABASE_URL=$$(scripts/postgres.sh url "$$pgdir") $(BIN)/pytest $(PYTEST_ARGS); \
 	  status=$$?; \
 	  echo "== PostgreSQL run: $$(( $$(date +%s) - start ))s"; exit $$status

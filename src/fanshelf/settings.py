@@ -80,6 +80,8 @@ AUTHENTICATION_BACKENDS = ["fanshelf.core.auth.ArchiveBackend"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # One line per request to the fanshelf.requests log (method, path, status, ms, user id).
+    "fanshelf.core.timing.RequestTimingMiddleware",
     # Before WhiteNoise, so static files carry the policy too.
     "fanshelf.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -121,9 +123,9 @@ TEMPLATES = [
 ]
 
 
-def database_config() -> dict:
-    """FANSHELF_DATABASE_URL, or an SQLite file in the data dir in WAL mode."""
-    url = os.environ.get("FANSHELF_DATABASE_URL")
+def database_config(url: str | None = None) -> dict:
+    """`url` (a replica's), else FANSHELF_DATABASE_URL, else an SQLite file in WAL mode."""
+    url = url or os.environ.get("FANSHELF_DATABASE_URL")
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     else:
@@ -150,6 +152,17 @@ def database_config() -> dict:
 
 
 DATABASES = {"default": database_config()}
+
+# Read replicas (fanshelf.core.routers): reads go to one of them, writes and a
+# writer's own reads for FANSHELF_REPLICA_PIN_SECONDS afterwards to the primary.
+# Tests use the primary for every alias (TEST MIRROR).
+for number, replica_url in enumerate(env_list("FANSHELF_DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{number}"] = {**database_config(replica_url), "TEST": {"MIRROR": "default"}}
+FANSHELF_REPLICA_PIN_SECONDS = int(os.environ.get("FANSHELF_REPLICA_PIN_SECONDS", "10"))
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["fanshelf.core.routers.ReplicaRouter"]
+    # First, so the session and user loads and the session save run inside it.
+    MIDDLEWARE.insert(0, "fanshelf.core.routers.PinAfterWriteMiddleware")
 
 # Background tasks (Django's tasks API, backported by django-tasks): queued in the
 # database by default and run by `fanshelf worker`.
@@ -258,12 +271,26 @@ RATE_LIMITS = {
 # Django's cache holds rate-limit counts, hit buffers and dedupe keys: in each
 # process's memory by default, with room for 50,000 keys (Django's default of 300
 # would evict the hit buffer of a busy process before it is flushed).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FANSHELF_CACHE_ENTRIES", "50000"))},
+# FANSHELF_REDIS_URL (redis://host:6379/0, or unix:///run/redis.sock?db=0) puts the
+# cache in Redis, shared by every process: rate limits then count across them all.
+# Without it each process has its own memory cache. A lost Redis degrades to no
+# cache, never to errors (fanshelf.core.cache).
+REDIS_URL = os.environ.get("FANSHELF_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "fanshelf.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FANSHELF_CACHE_ENTRIES", "50000"))},
+        }
+    }
 
 HITS_FLUSH_SECONDS = int(os.environ.get("FANSHELF_HITS_FLUSH_SECONDS", "60"))
 HITS_FLUSH_ENTRIES = int(os.environ.get("FANSHELF_HITS_FLUSH_ENTRIES", "500"))
@@ -338,4 +365,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FANSHELF_LOG_LEVEL", "WARNING")},
+    # fanshelf.core.timing's line per request, to stderr through the root handler;
+    # FANSHELF_REQUEST_LOG_LEVEL=WARNING silences it.
+    "loggers": {
+        "fanshelf.requests": {"level": os.environ.get("FANSHELF_REQUEST_LOG_LEVEL", "INFO")}
+    },
 }

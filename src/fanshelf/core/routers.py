@@ -1,0 +1,141 @@
+"""Read replicas: reads go to a replica, writes and a writer's next reads to the primary.
+
+Installed by settings only when ``FANSHELF_DATABASE_REPLICA_URLS`` names replicas
+(aliases ``replica1``, ``replica2``…). A replica lags the primary by a moment, so a
+fan who has just posted a chapter or left kudos must not read the page from a replica
+that has not seen it yet. Three things keep their reads on the primary ("pinned"):
+
+- within a request, once anything has been written to the primary, every later read
+  of that request. Writes are seen in the SQL sent to the primary (an execute
+  wrapper), not in the router's ``db_for_write``: Django also asks that for reads,
+  e.g. whenever an unsaved object gets a foreign key (``ReadingPreference(user=…)``
+  on every signed-in page), which would pin every signed-in reader for good;
+- for ``FANSHELF_REPLICA_PIN_SECONDS`` afterwards, the requests of the same browser,
+  which carry the ``fanshelf_pin`` cookie set by ``PinAfterWriteMiddleware``;
+- inside any ``transaction.atomic()`` block on the primary: services read and lock
+  rows there before writing (a replica refuses ``SELECT … FOR UPDATE`` and may hold
+  older rows).
+
+Outside web requests (the worker, management commands) every read uses the primary.
+"""
+
+import random
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+
+PIN_COOKIE = "fanshelf_pin"
+REPLICA_PREFIX = "replica"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# The first word of statements that change data (SELECT … FOR UPDATE locks rows to
+# change them). SAVEPOINT, RELEASE and plain SELECTs change nothing.
+WRITE_STATEMENTS = frozenset(
+    {"INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "CREATE", "ALTER", "DROP", "TRUNCATE"}
+)
+
+
+class RequestState:
+    """What the router learns during one request: pinned to the primary, and why."""
+
+    def __init__(self, *, pinned: bool = False) -> None:
+        self.pinned = pinned
+        self.wrote = False
+
+
+# None outside a web request: the worker and management commands read from the
+# primary, since a task queued on commit may run before a replica has the rows it is
+# about (the work just posted, the comment to notify about).
+_request_state: ContextVar[RequestState | None] = ContextVar("fanshelf_replica_state", default=None)
+
+
+def replica_aliases() -> list[str]:
+    """The configured replica aliases, in order (``replica1``, ``replica2``…)."""
+    return [alias for alias in settings.DATABASES if alias.startswith(REPLICA_PREFIX)]
+
+
+def is_pinned() -> bool:
+    """Whether this request's reads are held on the primary."""
+    state = _request_state.get()
+    return state is not None and state.pinned
+
+
+def is_write(sql: str) -> bool:
+    statement = sql.lstrip().upper()
+    first_word = statement.split(None, 1)[0] if statement else ""
+    return first_word in WRITE_STATEMENTS or (first_word == "SELECT" and " FOR UPDATE" in statement)
+
+
+def note_writes(execute, sql, params, many, context):
+    """Execute wrapper on the primary: a write pins the rest of the request."""
+    state = _request_state.get()
+    if state is not None and not state.wrote and is_write(sql):
+        state.wrote = True
+        state.pinned = True
+    return execute(sql, params, many, context)
+
+
+class ReplicaRouter:
+    """Sends a request's reads to a random replica unless pinned; the rest to the primary."""
+
+    def __init__(self, replicas: list[str] | None = None) -> None:
+        self.replicas = list(replicas) if replicas is not None else replica_aliases()
+
+    def db_for_read(self, model, **hints) -> str:
+        state = _request_state.get()
+        if (
+            not self.replicas
+            or state is None
+            or state.pinned
+            or connections[DEFAULT_DB_ALIAS].in_atomic_block
+        ):
+            return DEFAULT_DB_ALIAS
+        return random.choice(self.replicas)
+
+    def db_for_write(self, model, **hints) -> str:
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints) -> bool | None:
+        ours = {DEFAULT_DB_ALIAS, *self.replicas}
+        if obj1._state.db in ours and obj2._state.db in ours:
+            return True
+        return None
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool:
+        return db == DEFAULT_DB_ALIAS
+
+
+class PinAfterWriteMiddleware:
+    """Keeps a writer's reads on the primary, for this request and a few seconds after.
+
+    Reads the ``fanshelf_pin`` cookie to pin the request from its start, watches the
+    SQL sent to the primary for writes, and after a request that wrote, or an unsafe
+    method that succeeded, sets the cookie for ``FANSHELF_REPLICA_PIN_SECONDS``.
+    Place it first, so the session and user loads and the session save run inside it.
+    """
+
+    sync_capable = True
+    async_capable = False
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        state = RequestState(pinned=PIN_COOKIE in request.COOKIES)
+        token = _request_state.set(state)
+        try:
+            with connections[DEFAULT_DB_ALIAS].execute_wrapper(note_writes):
+                response = self.get_response(request)
+        finally:
+            _request_state.reset(token)
+        succeeded_unsafe = request.method in UNSAFE_METHODS and response.status_code < 400
+        if state.wrote or succeeded_unsafe:
+            response.set_cookie(
+                PIN_COOKIE,
+                "1",
+                max_age=settings.FANSHELF_REPLICA_PIN_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
