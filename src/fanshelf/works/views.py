@@ -135,6 +135,8 @@ def new_work(request):
                 )
             except ValidationError as error:
                 form.add_service_errors(error)
+            except PermissionDenied as refusal:  # e.g. a suspended account: keep what was typed
+                form.add_error(None, str(refusal))
             else:
                 if work.is_posted:
                     messages.success(request, _("Your work was posted."))
@@ -164,6 +166,8 @@ def edit_work(request, work_id: int):
                 services.publish_work(user=request.user, work=work)
         except ValidationError as error:
             form.add_service_errors(error)
+        except PermissionDenied as refusal:  # e.g. a suspended account: keep what was typed
+            form.add_error(None, str(refusal))
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect(work)
@@ -195,6 +199,8 @@ def add_chapter(request, work_id: int):
                         services.update_work(user=request.user, work=work, tags=tags)
             except ValidationError as error:
                 form.add_service_errors(error)
+            except PermissionDenied as refusal:  # e.g. a suspended account: keep what was typed
+                form.add_error(None, str(refusal))
             else:
                 messages.success(request, _("The chapter was added."))
                 return redirect(chapter)
@@ -229,6 +235,8 @@ def edit_chapter(request, work_id: int, chapter_id: int):
                     services.post_chapter(user=request.user, chapter=chapter)
             except ValidationError as error:
                 form.add_service_errors(error)
+            except PermissionDenied as refusal:  # e.g. a suspended account: keep what was typed
+                form.add_error(None, str(refusal))
             else:
                 messages.success(request, _("The chapter was saved."))
                 return redirect(chapter)
