@@ -3,14 +3,14 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from fanshelf.accounts.roles import has_role
+
 MODERATING_ROLES = ("moderator", "admin")
 
 
 def is_moderator(user) -> bool:
     """Whether ``user`` may use the moderation queue and act on reports."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_superuser or getattr(user, "role", "") in MODERATING_ROLES
+    return has_role(user, MODERATING_ROLES)
 
 
 def require_moderator(user) -> None:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fanshelf.accounts.roles import has_role
 from fanshelf.discovery import search
 from fanshelf.tags import graph
 from fanshelf.tags.models import Tag, WranglingChange, normalize_tag_name
@@ -26,9 +27,7 @@ WRANGLER_ROLES = {"wrangler", "admin"}
 
 def can_wrangle(user) -> bool:
     """Whether ``user`` may wrangle tags."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_superuser or getattr(user, "role", "") in WRANGLER_ROLES
+    return has_role(user, WRANGLER_ROLES)
 
 
 def require_wrangler(user) -> None:
