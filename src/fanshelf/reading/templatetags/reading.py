@@ -1,6 +1,7 @@
-"""``{% reading_actions work %}`` (the "Mark for later" button) and ``{% tags_hidden %}``."""
+"""Reading template tags: "Mark for later", and hiding tag groups a reader chose to hide."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from fanshelf.reading import selectors
 from fanshelf.reading.preferences import hidden_tag_types
@@ -32,3 +33,14 @@ def tags_hidden(context, tag_type: str) -> bool:
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return tag_type in hidden_tag_types(user)
+
+
+@register.simple_tag
+def show_hidden_tags(tag_type: str) -> str:
+    """``{% show_hidden_tags group.type %}``: the summary of a hidden tag group.
+
+    It names the kind of tag only ("Show warnings"), never a tag, so nothing is spoiled.
+    """
+    if tag_type == "warning":
+        return _("Show warnings")
+    return _("Show additional tags")
