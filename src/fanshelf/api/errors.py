@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from fanshelf.core import unavailable
+
 logger = logging.getLogger("django.request")
 
 NON_FIELD = "__all__"
@@ -101,6 +103,12 @@ def on_http_error(request, exc: HttpError):
         return validation_response(
             {NON_FIELD: [_("The request body is not valid JSON: %(e)s.") % {"e": exc.__cause__}]}
         )
+    # ninja wraps whatever its parser raises (api/parser.py refuses NUL characters).
+    if isinstance(exc.__cause__, DjangoValidationError):
+        return on_service_error(request, exc.__cause__)
+    if exc.status_code == 400:
+        # Every 400 lists its messages by field, as the OpenAPI document says.
+        return validation_response({NON_FIELD: [str(exc)]})
     return error_response(str(exc), exc.status_code)
 
 
@@ -150,4 +158,7 @@ def install(api) -> None:
     api.add_exception_handler(ObjectDoesNotExist, on_not_found)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(RequestDataTooBig, on_too_big)
+    # The database away (restarting, locked): 503 with Retry-After, not 500.
+    for away in unavailable.DATABASE_AWAY:
+        api.add_exception_handler(away, unavailable.api_unavailable)
     api.add_exception_handler(Exception, on_unexpected_error)

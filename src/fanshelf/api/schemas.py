@@ -305,7 +305,16 @@ class ValidationErrorOut(Schema):
 
 
 # The error answers each kind of endpoint documents in the OpenAPI description.
-READ_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {**READ_ERRORS, 403: ErrorOut}
-# Writes that are rate limited (comments, kudos, bookmarks, subscriptions) may be refused.
-LIMITED_WRITE_ERRORS = {**WRITE_ERRORS, 429: ErrorOut}
+# Every endpoint counts against the "api" rate limit (api/urls.py), so any may answer 429,
+# and any answers 503 while the database is away (core/unavailable.py).
+READ_ERRORS = {
+    400: ValidationErrorOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    429: ErrorOut,
+    503: ErrorOut,
+}
+# Writes may be refused (403) and may send a body larger than the server reads (413).
+WRITE_ERRORS = {**READ_ERRORS, 403: ErrorOut, 413: ErrorOut}
+# Writes with a rate limit of their own (comments, kudos, bookmarks, subscriptions).
+LIMITED_WRITE_ERRORS = WRITE_ERRORS

@@ -380,7 +380,14 @@ def list_unwrangled(
 @router.post(
     "/tags/suggest",
     auth=WRITE,
-    response={200: SuggestionsOut, 400: ValidationErrorOut, 401: ErrorOut},
+    response={
+        200: SuggestionsOut,
+        400: ValidationErrorOut,
+        401: ErrorOut,
+        413: ErrorOut,
+        429: ErrorOut,
+        503: ErrorOut,
+    },
     summary="Suggest tags for a text",
     operation_id="suggestTags",
 )
