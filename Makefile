@@ -150,6 +150,8 @@ $(STAMPS)/calibre: Makefile | $(STAMPS)/venv
 	touch $@
 
 # Benchmarks print figures (see docs/performance.md); they never fail on a time.
+# Not here, as it takes over 15 minutes: the load test on 100,000 works,
+# `$(BIN)/python bench/load.py --engine both` (bench/README.md).
 bench: $(STAMPS)/app $(STAMPS)/wrk $(STAMPS)/pdf $(STAMPS)/calibre
 	$(BIN)/python bench/text_bench.py
 	$(BIN)/python bench/http_bench.py
