@@ -99,17 +99,31 @@ def engine_env(engine: str, folder: Path, stack: ExitStack, keep: bool) -> dict:
     env.pop("FANSHELF_DATABASE_URL", None)
     env.pop("FANSHELF_REDIS_URL", None)
     if engine == "postgres":
+        # The production profile of docs/deploy.md: PostgreSQL, and Redis for the
+        # cache, the guest pages and the task queue.
         env["FANSHELF_DATABASE_URL"] = start_postgres(folder / "pgserver", stack, keep)
+        env["FANSHELF_REDIS_URL"] = start_redis(folder / "redis", stack)
     return env
+
+
+def start_redis(folder: Path, stack: ExitStack) -> str:
+    """A throwaway redis-server on a Unix socket (scripts/redis.sh); its URL."""
+    script = ROOT / "scripts" / "redis.sh"
+    step(f"Redis: scripts/redis.sh start {folder}")
+    run([script, "start", folder], os.environ)
+    stack.callback(run, [script, "stop", folder], os.environ)
+    return subprocess.run(
+        [str(script), "url", str(folder)], check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def build_archive(env: dict, folder: Path, works: int) -> None:
     mark = folder / CORPUS_MARK
+    step("fanshelf migrate")
+    run([FANSHELF, "migrate", "-v0"], env)
     if mark.exists() and mark.read_text().strip() == str(works):
         step(f"Re-using the archive of {works:,} works in {folder}")
         return
-    step("fanshelf migrate")
-    run([FANSHELF, "migrate", "-v0"], env)
     step(f"fanshelf bench corpus --works {works}")
     started = time.monotonic()
     run([FANSHELF, "bench", "corpus", "--works", works], env)

@@ -31,9 +31,21 @@ def _test_settings(request, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Each test starts with an empty cache: no rate-limit counts, hit buffers or
     # cached pages left by the one before.
-    from django.core.cache import cache
+    # Guest pages go to files when there is no Redis: a folder of this test's own,
+    # so runs side by side never share them.
+    pages = settings.CACHES["pages"]
+    if pages["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {
+                **pages,
+                "LOCATION": str(request.getfixturevalue("tmp_path_factory").mktemp("pages")),
+            },
+        }
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

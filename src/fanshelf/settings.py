@@ -117,6 +117,8 @@ TEMPLATES = [
                 "fanshelf.notifications.context_processors.inbox",
                 # The sanction banner, and the open-report count for moderators.
                 "fanshelf.moderation.context_processors.moderation",
+                # While a guest page is rendered for the cache: a placeholder CSRF token.
+                "fanshelf.core.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -290,6 +292,23 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FANSHELF_CACHE_ENTRIES", "50000"))},
         }
+    }
+
+# Whole pages for guests (fanshelf.core.pagecache): work pages for
+# FANSHELF_PAGE_CACHE_SECONDS, listings for FANSHELF_LISTING_CACHE_SECONDS (their
+# kudos and hit counts are only refreshed this often); 0 turns either off. They live
+# in the "pages" cache: Redis when set, else files under the data dir that every web
+# process on this machine shares (one process's memory would not hear of another's
+# changes).
+PAGE_CACHE_SECONDS = int(os.environ.get("FANSHELF_PAGE_CACHE_SECONDS", "600"))
+LISTING_CACHE_SECONDS = int(os.environ.get("FANSHELF_LISTING_CACHE_SECONDS", "60"))
+if REDIS_URL:
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FANSHELF_PAGE_CACHE_ENTRIES", "10000"))},
     }
 
 HITS_FLUSH_SECONDS = int(os.environ.get("FANSHELF_HITS_FLUSH_SECONDS", "60"))

@@ -9,6 +9,7 @@ from fanshelf.accounts.forms import InvitationRequestForm, SignUpForm
 from fanshelf.accounts.invitations import request_invitation, signup_by_invitation
 from fanshelf.accounts.models import User
 from fanshelf.accounts.services import sign_up as sign_up_service
+from fanshelf.core.pagecache import guest_cached
 from fanshelf.core.ratelimit import allow, client_ip
 from fanshelf.discovery.views import listing_context
 from fanshelf.works.selectors import works_by_user
@@ -71,6 +72,7 @@ def invitation_request(request):
     return render(request, "accounts/invitation_request.html", {"form": form}, status=status)
 
 
+@guest_cached()
 def user_works(request, username: str):
     """A user's works, with the filters and facets of every listing; drafts for the owner."""
     owner = get_object_or_404(User, username__iexact=username, is_active=True)

@@ -6,5 +6,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        # Fanshelf's own system checks (fanshelf check).
-        from fanshelf.core import checks  # noqa: F401
+        # Fanshelf's own system checks (fanshelf check), and what makes cached guest
+        # pages out of date.
+        from fanshelf.core import checks, invalidation  # noqa: F401
+
+        invalidation.connect()

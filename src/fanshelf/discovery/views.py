@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext_lazy as _
 
+from fanshelf.core.pagecache import guest_cached
 from fanshelf.discovery import selectors
 from fanshelf.discovery.filters import COMPLETION, CROSSOVERS, SORTS, WorkFilters, parse_filters
 from fanshelf.discovery.links import (
@@ -210,6 +211,7 @@ def listing_context(request, *, base: QuerySet | None = None, default_sort: str 
     }
 
 
+@guest_cached()
 def work_listing(request):
     """All the works the reader may see, filtered and sorted as the query string says."""
     context = listing_context(request)

@@ -30,6 +30,14 @@ def is_adult(work: Work) -> bool:
     return any(tag.name in ADULT_RATINGS for tag in work.tags_of_type(Tag.Type.RATING))
 
 
+def answered_notice(request) -> bool:
+    """Whether this visit has said "Yes, continue" (now, or earlier in the session)."""
+    if request.GET.get("view_adult") in TRUE_VALUES:
+        request.session[SESSION_KEY] = True
+        return True
+    return bool(request.session.get(SESSION_KEY))
+
+
 def needs_notice(request, work: Work) -> bool:
     """Whether this visitor should see the notice before this work's text.
 
@@ -37,10 +45,7 @@ def needs_notice(request, work: Work) -> bool:
     """
     if not is_adult(work) or is_creator_cached(request.user, work):
         return False
-    if request.GET.get("view_adult") in TRUE_VALUES:
-        request.session[SESSION_KEY] = True
-        return False
-    if request.session.get(SESSION_KEY):
+    if answered_notice(request):
         return False
     if request.user.is_authenticated:
         return preferences_for(request.user).confirm_adult_content

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fanshelf.core.pagecache import guest_cached
 from fanshelf.discovery.views import listing_context
 from fanshelf.tags import selectors, wrangling
 from fanshelf.tags.forms import (
@@ -57,6 +58,7 @@ def tag_detail(request, name: str):
     return render(request, "tags/detail.html", context)
 
 
+@guest_cached()
 def tag_works(request, name: str):
     """The works found under a tag, with the filters and facets of every listing."""
     tag = _tag_or_404(name)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from fanshelf import text
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.accounts.services import pseud_for
+from fanshelf.core import pagecache
 from fanshelf.discovery import search
 from fanshelf.moderation.standing import require_good_standing
 from fanshelf.tags import graph
@@ -589,6 +590,7 @@ def reorder_chapters(*, user: User, work: Work, chapter_ids: list[int]) -> None:
     for position, pk in enumerate(chapter_ids, 1):
         Chapter.objects.filter(pk=pk).update(position=position)
     search.backend().index_works([work.pk])
+    pagecache.bump_after_commit(pagecache.work_scope(work.pk))
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from fanshelf.reading import services as reading
 from fanshelf.reading.interstitial import adult_content_notice
 from fanshelf.reading.preferences import wants_entire_work
 from fanshelf.tags.suggestions import suggest_tags
-from fanshelf.works import selectors, services
+from fanshelf.works import guest_pages, selectors, services
 from fanshelf.works.forms import (
     ChapterForm,
     EditWorkForm,
@@ -50,7 +50,13 @@ def _reading_context(request, work: Work, chapters: list[Chapter], shown: list[C
 
 
 def work_detail(request, work_id: int):
-    """A work's first chapter, or the whole work when asked or when it has one chapter."""
+    """A work's first chapter, or the whole work when asked or when it has one chapter.
+
+    Guests get it from the page cache when it is there (``guest_pages``).
+    """
+    page = guest_pages.find_work_page(request, work_id)
+    if (cached := guest_pages.cached_work_page(request, page, work_id)) is not None:
+        return cached
     work = _readable_work(request, work_id)
     chapters = selectors.chapters_for_reader(work=work, viewer=request.user)
     if not chapters:
@@ -60,10 +66,16 @@ def work_detail(request, work_id: int):
     full = wants_entire_work(request) or len(chapters) == 1
     shown = chapters if full else chapters[:1]
     reading.record_visit(request=request, work=work, chapter=shown[0] if len(shown) == 1 else None)
-    return render(request, "works/detail.html", _reading_context(request, work, chapters, shown))
+    context = _reading_context(request, work, chapters, shown)
+    return guest_pages.store_work_page(
+        request, page, work, lambda: render(request, "works/detail.html", context)
+    )
 
 
 def chapter_detail(request, work_id: int, chapter_id: int):
+    page = guest_pages.find_work_page(request, work_id)
+    if (cached := guest_pages.cached_work_page(request, page, work_id)) is not None:
+        return cached
     work = _readable_work(request, work_id)
     chapters = selectors.chapters_for_reader(work=work, viewer=request.user)
     chapter = next((c for c in chapters if c.pk == chapter_id), None)
@@ -76,7 +88,9 @@ def chapter_detail(request, work_id: int, chapter_id: int):
     index = chapters.index(chapter)
     context["previous_chapter"] = chapters[index - 1] if index > 0 else None
     context["next_chapter"] = chapters[index + 1] if index + 1 < len(chapters) else None
-    return render(request, "works/detail.html", context)
+    return guest_pages.store_work_page(
+        request, page, work, lambda: render(request, "works/detail.html", context)
+    )
 
 
 def chapter_index(request, work_id: int):

@@ -1,0 +1,223 @@
+"""Whole pages for guests, kept in the cache per revision and served without rendering.
+
+Most readers are guests, and a guest's work page or listing is the same for every
+guest: it is rendered once and then served from the ``pages`` cache (Redis when
+configured, else a folder of files every process on the machine shares).
+
+- **What is cached**: a GET or HEAD answer of 200 to a visitor who is not signed in
+  and has no messages waiting, keyed by host, scheme, path with query string,
+  language, time zone and whatever else the view names in ``vary``.
+- **Revisions**: each page belongs to scopes (``work:12``, ``listings``,
+  ``display``). Each scope has a version number in the cache; a change bumps it
+  after commit (``bump_after_commit``; the receivers are in
+  ``fanshelf.core.invalidation``) and every page of the scope is out of date.
+- **No miss storm**: an out-of-date page is rebuilt by one request (a short lock in
+  the cache) while the others keep getting the previous copy; only a page that was
+  never cached is rendered by everyone who asks at once. Entries expire after
+  ``settings.PAGE_CACHE_SECONDS`` (``LISTING_CACHE_SECONDS`` for listings, whose
+  kudos and hit counts are not bumped), which bounds what a missed bump can leave.
+- **CSRF**: the page is rendered with a placeholder instead of the CSRF token, and
+  each answer gets the visitor's own token in its place (and the cookie).
+
+Views stay in charge of who may see what: they check visibility before asking here.
+"""
+
+import functools
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+CACHE_ALIAS = "pages"
+# Rendered where each {% csrf_token %} goes; replaced by the visitor's token.
+CSRF_PLACEHOLDER = "fanshelf-csrf-placeholder-5f0d9c1e"
+PREFIX = "page"
+# How long one request may rebuild an out-of-date page before another may try.
+REBUILD_LOCK_SECONDS = 15
+SESSION_MESSAGES_KEY = "_messages"
+
+# Scopes every page of a kind belongs to.
+DISPLAY = "display"  # names and tags shown on every page: tag, pseud and user renames
+LISTINGS = "listings"  # any work posted, changed, hidden or deleted
+
+
+def work_scope(work_id: int) -> str:
+    return f"work:{work_id}"
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+def _version_key(scope: str) -> str:
+    return f"{PREFIX}:v:{scope}"
+
+
+def bump(*scopes: str) -> None:
+    """Mark every cached page of these scopes out of date, now."""
+    cache = _cache()
+    for scope in scopes:
+        key = _version_key(scope)
+        try:
+            cache.incr(key)
+        except ValueError:
+            # Never set, or evicted: start from the clock so a number reused after
+            # an eviction cannot match a page stored under the old count.
+            cache.set(key, time.time_ns(), timeout=None)
+
+
+def bump_after_commit(*scopes: str) -> None:
+    """Bump once the current transaction commits (at once outside one).
+
+    Bumping earlier would let a reader render the old rows under the new version.
+    """
+    transaction.on_commit(lambda: bump(*scopes))
+
+
+def is_guest_request(request) -> bool:
+    """A GET/HEAD from someone not signed in with no messages to show: the same for all."""
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return False
+    if CookieStorage.cookie_name in request.COOKIES:
+        return False
+    # Only a guest who has a session (kudos left, the adult notice answered) pays
+    # for loading it here.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return SESSION_MESSAGES_KEY not in request.session
+    return True
+
+
+@dataclass
+class CachedPage:
+    """One guest page's place in the cache, found before the view renders anything."""
+
+    key: str
+    scopes: tuple[str, ...]
+    seconds: int
+    versions: tuple = ()
+    entry: dict | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def fresh(self) -> bool:
+        return self.entry is not None and self.entry["versions"] == self.versions
+
+
+def find(request, *, scopes: Iterable[str], seconds: int, vary: Iterable = ()) -> CachedPage | None:
+    """The cache entry for this guest request (fresh, stale or missing), in one round trip.
+
+    None when the page is not for caching (a signed-in reader, messages waiting,
+    a POST, or caching turned off with ``seconds`` 0).
+    """
+    if seconds <= 0 or not is_guest_request(request):
+        return None
+    scopes = (DISPLAY, *scopes)
+    parts = [
+        request.get_host(),
+        request.scheme,
+        request.get_full_path(),
+        get_language() or "",
+        timezone.get_current_timezone_name(),
+        *map(str, vary),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    page = CachedPage(key=f"{PREFIX}:{digest}", scopes=scopes, seconds=seconds)
+    version_keys = [_version_key(scope) for scope in scopes]
+    found = _cache().get_many([page.key, *version_keys])
+    page.versions = tuple(found.get(key, 0) for key in version_keys)
+    page.entry = found.get(page.key)
+    if page.entry is not None:
+        page.meta = page.entry["meta"]
+    return page
+
+
+def cached_response(request, page: CachedPage | None) -> HttpResponse | None:
+    """The stored answer when it is fresh, or stale while another request rebuilds it."""
+    if page is None or page.entry is None:
+        return None
+    if not page.fresh and _cache().add(f"{page.key}:rebuilding", 1, REBUILD_LOCK_SECONDS):
+        return None  # this request rebuilds it
+    response = HttpResponse(
+        page.entry["body"].replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()),
+        content_type=page.entry["content_type"],
+    )
+    response["X-Fanshelf-Cache"] = "hit" if page.fresh else "stale"
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def store(request, page: CachedPage | None, build: Callable[[], HttpResponse], meta=None):
+    """Render with ``build()`` and keep a plain 200 for the next guests.
+
+    While ``build`` runs, templates get the CSRF placeholder instead of a token
+    (``csrf_placeholder``, a context processor). A page whose rendering asked for a
+    real CSRF token, set a cookie or left a message is answered but not kept: it was
+    not the same for every guest.
+    """
+    if page is None:
+        return build()
+    request._fanshelf_csrf_placeholder = True
+    try:
+        response = build()
+    finally:
+        del request._fanshelf_csrf_placeholder
+    if response.status_code != 200 or response.streaming:
+        return response
+    body = response.content
+    if (
+        not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(request, "_messages", None)
+    ):
+        entry = {
+            "versions": page.versions,
+            "body": body,
+            "content_type": response["Content-Type"],
+            "meta": meta or {},
+        }
+        cache = _cache()
+        cache.set(page.key, entry, page.seconds)
+        cache.delete(f"{page.key}:rebuilding")
+        response["X-Fanshelf-Cache"] = "miss"
+    if CSRF_PLACEHOLDER.encode() in body:
+        response.content = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def csrf_placeholder(request) -> dict:
+    """Context processor: the placeholder as ``csrf_token`` while a guest page is built."""
+    if getattr(request, "_fanshelf_csrf_placeholder", False):
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}
+
+
+def guest_cached(*scopes: str, seconds_setting: str = "LISTING_CACHE_SECONDS"):
+    """Decorate a view whose whole page is the same for every guest (listings, home).
+
+    The view checks nothing that depends on the visitor beyond what ``find`` keys
+    on; the page belongs to ``scopes`` (default: the listings scope).
+    """
+    scopes = scopes or (LISTINGS,)
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            page = find(request, scopes=scopes, seconds=getattr(settings, seconds_setting))
+            if (response := cached_response(request, page)) is not None:
+                return response
+            return store(request, page, lambda: view(request, *args, **kwargs))
+
+        return wrapped
+
+    return decorator
