@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "fanshelf.moderation.security.SecurityEventMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its process_exception sees a view's errors first: a database that is
+    # away answers 503 with Retry-After, not 500 (handler500 covers the middleware).
+    "fanshelf.core.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "fanshelf.urls"
@@ -140,7 +143,9 @@ def database_config(url: str | None = None) -> dict:
         # "database is locked" upgrade deadlock between two writers.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Seconds a writer waits for another's lock before "database is locked"
+            # (then a 503 page, fanshelf.core.unavailable).
+            "timeout": float(os.environ.get("FANSHELF_SQLITE_TIMEOUT", "20")),
             # A 64 MB page cache per connection and the file mapped into memory (up
             # to 1 GB, shared by every process): listings read thousands of rows
             # scattered through the file, and one read() per 4 kB page was most of

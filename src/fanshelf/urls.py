@@ -39,6 +39,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
 ]
+# A body over Django's upload limits gets 413 and a page naming the limit.
+handler400 = "fanshelf.core.limits.bad_request"
+# A database that is away, met in a middleware (the session, the user): 503, not 500.
+handler500 = "fanshelf.core.unavailable.server_error"
 # Uploaded media (pseud icons) in development; in production the proxy serves
 # MEDIA_ROOT at /media/ (docs/deploy.md). static() adds nothing unless DEBUG.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
