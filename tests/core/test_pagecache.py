@@ -193,3 +193,38 @@ def test_cached_hits_are_still_counted(work):
     response = Client(REMOTE_ADDR="10.0.0.2").get(work.get_absolute_url())
     assert cache_state(response) == "hit"
     assert hits.buffer.pending() == 2
+
+
+# Blurb fragments: signed-in readers' listings reuse rendered blurbs.
+
+
+def test_a_signed_in_listing_reuses_rendered_blurbs_until_the_work_changes(
+    client, reader, author, work
+):
+    client.force_login(reader)
+    assert b"Perfect" in client.get("/works/").content
+    # Behind the services' backs: no version moves, so the kept blurb is shown.
+    type(work).objects.filter(pk=work.pk).update(title="Sneaky")
+    assert b"Sneaky" not in client.get("/works/").content
+    works.update_work(user=author, work=work, title="Imperfect")
+    assert b"Imperfect" in client.get("/works/").content
+
+
+def test_kept_blurbs_show_fresh_counts(client, reader, make_user, work):
+    client.force_login(reader)
+    client.get("/works/")
+    feedback.give_kudos(work=work, user=make_user())
+    page = client.get("/works/").content.decode()
+    assert "<dt>Kudos</dt><dd>1</dd>" in page
+
+
+def test_kept_blurbs_respect_each_readers_hidden_tags(client, make_user, work):
+    from fanshelf.reading.preferences import update_preferences
+
+    hider = make_user()
+    update_preferences(user=hider, hide_freeform=True)
+    client.force_login(make_user())
+    assert "Show additional tags" not in client.get("/works/").content.decode()
+    client.force_login(hider)
+    page = client.get("/works/").content.decode()
+    assert "Show additional tags" in page

@@ -221,3 +221,15 @@ def guest_cached(*scopes: str, seconds_setting: str = "LISTING_CACHE_SECONDS"):
         return wrapped
 
     return decorator
+
+
+def attach_versions(works) -> None:
+    """Give each work ``page_version`` (its scope's and the display version), in one
+    round trip: ``works/_blurb.html`` keeps a rendered blurb under it, for every
+    reader with the same tag preferences, signed in or not."""
+    works = list(works)
+    keys = [_version_key(DISPLAY), *(_version_key(work_scope(work.pk)) for work in works)]
+    found = _cache().get_many(keys)
+    display = found.get(keys[0], 0)
+    for work, key in zip(works, keys[1:], strict=True):
+        work.page_version = f"{display}.{found.get(key, 0)}"

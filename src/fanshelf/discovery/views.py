@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext_lazy as _
 
+from fanshelf.core import pagecache
 from fanshelf.core.pagecache import guest_cached
 from fanshelf.discovery import selectors
 from fanshelf.discovery.filters import COMPLETION, CROSSOVERS, SORTS, WorkFilters, parse_filters
@@ -195,6 +196,7 @@ def listing_context(request, *, base: QuerySet | None = None, default_sort: str 
         viewer=request.user, filters=filters, base=base, default_sort=default_sort
     )
     works = list(listing.page)
+    pagecache.attach_versions(works)  # their blurbs are kept rendered under these
     path = escape_uri_path(request.path)
     return {
         "filters": filters,
