@@ -171,13 +171,27 @@ if len(DATABASES) > 1:
     # First, so the session and user loads and the session save run inside it.
     MIDDLEWARE.insert(0, "fanshelf.core.routers.PinAfterWriteMiddleware")
 
-# Background tasks (Django's tasks API, backported by django-tasks): queued in the
-# database by default and run by `fanshelf worker`.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("FANSHELF_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
+# Background tasks (Django's tasks API, backported by django-tasks), run by `fanshelf
+# worker`: queued in the database by default, in Redis (RQ) when FANSHELF_REDIS_URL is
+# set. FANSHELF_TASK_BACKEND=db|rq chooses (or a backend's dotted path). A failed task
+# is retried TASK_MAX_ATTEMPTS times in all, after TASK_BACKOFF_SECONDS × 2^n
+# (fanshelf.core.tasks).
+TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+TASK_BACKEND = os.environ.get(
+    "FANSHELF_TASK_BACKEND", "rq" if os.environ.get("FANSHELF_REDIS_URL") else "db"
+)
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASK_BACKEND, TASK_BACKEND)}}
+if TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("FANSHELF_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            # Writing a long work's download or importing a big file can take minutes.
+            "DEFAULT_TIMEOUT": 1800,
+        }
     }
-}
+TASK_MAX_ATTEMPTS = int(os.environ.get("FANSHELF_TASK_MAX_ATTEMPTS", "5"))
+TASK_BACKOFF_SECONDS = float(os.environ.get("FANSHELF_TASK_BACKOFF_SECONDS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -64,8 +64,13 @@ def redis_caches(url: str) -> dict:
         "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
-    # Two aliases on one server: two processes' view of the same cache.
-    return {"default": backend, "other_process": dict(backend)}
+    # Two aliases on one server: two processes' view of the same cache; guest pages
+    # there too, as settings.py does.
+    return {
+        "default": backend,
+        "other_process": dict(backend),
+        "pages": {**backend, "KEY_PREFIX": "pages"},
+    }
 
 
 def test_two_processes_share_the_cache_and_the_rate_limit_counts(redis_server, settings):

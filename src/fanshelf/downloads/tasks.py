@@ -1,11 +1,10 @@
 """Background work for downloads: writing the files of long works."""
 
-from django_tasks import task
-
+from fanshelf.core.tasks import archive_task
 from fanshelf.downloads import services
 
 
-@task()
+@archive_task()
 def write_download(*, work_id: int, extension: str, revision: str, claim: str) -> str:
     """Write a long work's file that a reader asked for (``services.download`` queues it).
 

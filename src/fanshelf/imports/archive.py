@@ -24,10 +24,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import task
 
 from fanshelf.accounts.models import User
 from fanshelf.core import ratelimit
+from fanshelf.core.tasks import archive_task
 from fanshelf.discovery import search
 from fanshelf.imports.models import ExternalCreator, ExternalCreatorship
 from fanshelf.imports.readers import ImportedWork, ImportProblem
@@ -288,7 +288,7 @@ def request_claim(*, user: User, email: str) -> None:
     transaction.on_commit(lambda: send_claim_link.enqueue(email))
 
 
-@task()
+@archive_task()
 def send_claim_link(email: str) -> bool:
     """Email the claim link for ``email`` if it has unclaimed works; whether one was sent."""
     creators = list(unclaimed_creators(email))

@@ -4,14 +4,14 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
-from django_tasks import task
 
+from fanshelf.core.tasks import archive_task
 from fanshelf.notifications import emails
 
 logger = logging.getLogger(__name__)
 
 
-@task()
+@archive_task()
 def email_notifications(user_ids: list[int]) -> int:
     """Email each of these users what is waiting for them; returns how many emails went out.
 

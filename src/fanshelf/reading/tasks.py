@@ -1,11 +1,11 @@
 """Background work for reading: applying the hit counts web processes hand over."""
 
-from django_tasks import task
-
+from fanshelf.core.tasks import archive_task
 from fanshelf.reading import services
 
 
-@task()
+# Unqueued counts go back into the web process's buffer (hits.hand_over) instead.
+@archive_task(keep_unqueued=False)
 def flush_hits(*, batch: str, counts: list[list]) -> int:
     """Add a web process's buffered hits (``[work_id, "YYYY-MM-DD", hits]`` rows).
 

@@ -1,14 +1,14 @@
 """Background work for tags: bringing works' filter tags up to date after wrangling."""
 
 from django.db import transaction
-from django_tasks import task
 
+from fanshelf.core.tasks import archive_task
 from fanshelf.tags import graph
 
 BATCH_SIZE = 500
 
 
-@task()
+@archive_task()
 def refresh_filter_tags_for(tag_ids: list[int]) -> int:
     """Recompute filter tags of every work a wrangle of ``tag_ids`` may move.
 

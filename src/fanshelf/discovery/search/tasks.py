@@ -1,12 +1,13 @@
 """Background reindexing, for changes that touch too many works for one request."""
 
 from django.db import transaction
-from django_tasks import task
+
+from fanshelf.core.tasks import archive_task
 
 BATCH_SIZE = 200
 
 
-@task()
+@archive_task()
 def reindex_tagged(tag_ids: list[int]) -> int:
     """Reindex every work carrying one of ``tag_ids``, a short transaction per batch.
 
