@@ -521,6 +521,10 @@ def add_chapter(
     values = _chapter_fields(chapter)
     if work.state == Work.State.DRAFT:
         state = Chapter.State.DRAFT
+    # Two chapters posted to one work at once would take the same position (and the
+    # counts would miss one): the work's row lock makes them take turns on PostgreSQL;
+    # SQLite's write transactions already do.
+    Work.objects.select_for_update().filter(pk=work.pk).values_list("pk").first()
     position = (work.chapters.aggregate(last=Max("position"))["last"] or 0) + 1
     now = timezone.now()
     posted = state == Chapter.State.POSTED
