@@ -330,6 +330,11 @@ else:
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FANSHELF_PAGE_CACHE_ENTRIES", "10000"))},
     }
 
+# Proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
+# "127.0.0.1,10.0.0.0/24"): behind them, rate limits, hit counts and guest kudos go by
+# the reader's address instead of the proxy's (fanshelf.core.ratelimit.client_ip).
+TRUSTED_PROXIES = env_list("FANSHELF_TRUSTED_PROXIES")
+
 HITS_FLUSH_SECONDS = int(os.environ.get("FANSHELF_HITS_FLUSH_SECONDS", "60"))
 HITS_FLUSH_ENTRIES = int(os.environ.get("FANSHELF_HITS_FLUSH_ENTRIES", "500"))
 

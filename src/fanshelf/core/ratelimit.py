@@ -11,7 +11,9 @@ A fixed window per key: the first action starts a window of ``seconds``; the
 ``incr``) and good enough to stop flooding; not a precise sliding window.
 """
 
+import functools
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -71,5 +73,39 @@ def allow(name: str, *keys: str) -> bool:
 
 
 def client_ip(request) -> str:
-    """The client's address as the server saw it (behind a proxy, configure the proxy)."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The reader's address: the connection's, or behind trusted proxies the forwarded one.
+
+    When the connection comes from one of ``settings.TRUSTED_PROXIES`` (addresses or
+    networks, ``FANSHELF_TRUSTED_PROXIES``), ``X-Forwarded-For`` is read from the
+    right: each proxy appends the address it saw, so the first one that is not a
+    trusted proxy is the reader. Anything a reader wrote further left is never
+    believed, and a malformed entry counts as the proxy's own address.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not _trusted(remote):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not _address(hop):
+            return remote
+        if not _trusted(hop):
+            return hop
+    return remote
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+@functools.cache
+def _proxy_networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _trusted(text: str) -> bool:
+    proxies = tuple(getattr(settings, "TRUSTED_PROXIES", ()))
+    address = _address(text) if proxies else None
+    return address is not None and any(address in net for net in _proxy_networks(proxies))

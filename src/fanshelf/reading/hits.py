@@ -59,6 +59,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from fanshelf.core.ratelimit import client_ip
+
 logger = logging.getLogger(__name__)
 
 SEEN_PREFIX = "hits:seen"
@@ -151,7 +153,7 @@ def visitor_digest(request) -> str:
     session = getattr(request, "session", None)
     session_key = session.session_key if session is not None else None
     second = session_key or request.META.get("HTTP_USER_AGENT", "")
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     # Salted with the secret key: a bare sha256 of an IPv4 address and a common user
     # agent could be reversed by trying every address.
     material = "\0".join([settings.SECRET_KEY, address, second])
