@@ -379,6 +379,18 @@ FANSHELF_IMPORT_MAX_UPLOAD_BYTES = int(
 )
 FANSHELF_IMPORT_MAX_FILES = int(os.environ.get("FANSHELF_IMPORT_MAX_FILES", "50"))
 
+# Request bodies (docs/deploy.md, "Request limits"). The largest legitimate form is a
+# chapter: 510,000 characters (works.models.CHAPTER_MAX_LENGTH), up to 4 bytes each in
+# UTF-8 and 3 characters per byte once URL-encoded, about 6.1 MB, plus notes: 8 MB.
+# Uploaded files do not count against it; they are bounded by the import limits above
+# and wait in temporary files once over FILE_UPLOAD_MAX_MEMORY_SIZE. A form over either
+# number gets a 413 page naming the limit (fanshelf.core.limits). The most fields: the
+# import preview, a tick, a title and a box per suggested tag (up to 75 freeform tags
+# and the rest) for each of FANSHELF_IMPORT_MAX_FILES works, about 5,000: 10,000.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FANSHELF_MAX_FORM_BYTES", str(8 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("FANSHELF_MAX_FORM_FIELDS", "10000"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # How long a link to claim archived works (emailed by imports.archive) stays valid.
 FANSHELF_CLAIM_LINK_SECONDS = int(os.environ.get("FANSHELF_CLAIM_LINK_SECONDS", str(7 * 86400)))
 

@@ -555,9 +555,10 @@ def test_suggestions_refuse_a_text_over_the_limit(as_author, db):
     assert "600,000" in response.json()["detail"]
 
 
-def test_a_body_too_large_to_read_is_413_json(as_author, db):
-    # Escaped as \u00e9, this is 3 MB of JSON: more than Django reads.
-    response = as_author.post(f"{TAGS}/suggest", {"text": "é" * 500_000})
+def test_a_body_too_large_to_read_is_413_json(as_author, db, settings):
+    # Escaped as \u00e9, each é is 6 bytes of JSON: more than Django reads.
+    text = "é" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 6 + 1)
+    response = as_author.post(f"{TAGS}/suggest", {"text": text})
 
     assert_error(response, 413)
 
