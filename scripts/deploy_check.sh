@@ -100,6 +100,7 @@ export FANSHELF_SITE_URL=http://127.0.0.1:$PORT
 export FANSHELF_SEEDS_DIR=${FANSHELF_SEEDS_DIR:-$ROOT/../shared/seeds}
 # Short enough to see a pin run out during the check; a hit reaches the worker at once.
 export FANSHELF_REPLICA_PIN_SECONDS=3
+export FANSHELF_TRUSTED_PROXIES=127.0.0.1
 export FANSHELF_HITS_FLUSH_ENTRIES=1
 env | grep '^FANSHELF_' | sort
 

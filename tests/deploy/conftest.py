@@ -65,6 +65,10 @@ def server(tmp_path_factory):
             str(port),
             "--workers",
             "2",
+            # Sync workers: the limits tested here are the ones a slow client meets
+            # there (gthread's threads are not cut by --timeout).
+            "--threads",
+            "1",
             "--timeout",
             str(WORKER_TIMEOUT),
             "--graceful-timeout",

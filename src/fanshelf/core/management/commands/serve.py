@@ -1,10 +1,14 @@
 """``fanshelf serve``: gunicorn with Fanshelf's request limits (docs/deploy.md).
 
-Sync workers read each request themselves, so a slow client holds a worker until
-``--timeout`` has the arbiter kill and replace it: put a buffering proxy (nginx) in
-front on the internet. The limits below bound one request's size and time;
-``--max-requests`` recycles each worker after that many requests (with jitter, so the
-workers do not all restart at once), bounding slow memory growth.
+Each worker process runs ``--threads`` threads (gunicorn's gthread worker, 4 by
+default): connections are kept alive between requests and one reader's slow database
+query does not hold up the process. ``--threads 1`` gives gunicorn's sync workers.
+Either way a worker's threads read each request themselves, so slow clients can tie
+them up (sync workers until ``--timeout`` has the arbiter kill and replace them): put
+a buffering proxy (nginx) in front on the internet. The limits below bound one
+request's size and time; ``--max-requests`` recycles each worker after that many
+requests (with jitter, so the workers do not all restart at once), bounding slow
+memory growth.
 """
 
 import os
@@ -26,6 +30,12 @@ class Command(BaseCommand):
             help="Where to listen instead of --host/--port, e.g. unix:/run/fanshelf/web.sock.",
         )
         parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) + 1))
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=4,
+            help="Threads per worker process (default 4; 1 for gunicorn's sync workers).",
+        )
         parser.add_argument(
             "--timeout",
             type=int,
@@ -97,6 +107,8 @@ class Command(BaseCommand):
             bind,
             "--workers",
             str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
             "--forwarded-allow-ips",
             os.environ.get("FANSHELF_FORWARDED_ALLOW_IPS", "127.0.0.1"),
             "--timeout",
