@@ -228,3 +228,19 @@ def test_kept_blurbs_respect_each_readers_hidden_tags(client, make_user, work):
     client.force_login(hider)
     page = client.get("/works/").content.decode()
     assert "Show additional tags" in page
+
+
+def test_a_page_past_its_time_is_rebuilt_by_one_request_while_others_get_the_old_copy(
+    guest, work, settings
+):
+    url = work.get_absolute_url()
+    request = guest.get(url).wsgi_request
+    page = guest_pages.find_work_page(request, work.pk)
+    entry = caches[pagecache.CACHE_ALIAS].get(page.key)
+    entry["fresh_until"] = 0  # its time is up
+    caches[pagecache.CACHE_ALIAS].set(page.key, entry, 60)
+    caches[pagecache.CACHE_ALIAS].add(f"{page.key}:rebuilding", 1, 60)
+    assert cache_state(guest.get(url)) == "stale"
+    caches[pagecache.CACHE_ALIAS].delete(f"{page.key}:rebuilding")
+    assert cache_state(guest.get(url)) == "miss"
+    assert cache_state(guest.get(url)) == "hit"

@@ -13,9 +13,10 @@ configured, else a folder of files every process on the machine shares).
   ``fanshelf.core.invalidation``) and every page of the scope is out of date.
 - **No miss storm**: an out-of-date page is rebuilt by one request (a short lock in
   the cache) while the others keep getting the previous copy; only a page that was
-  never cached is rendered by everyone who asks at once. Entries expire after
+  never cached is rendered by everyone who asks at once. Pages are due again after
   ``settings.PAGE_CACHE_SECONDS`` (``LISTING_CACHE_SECONDS`` for listings, whose
-  kudos and hit counts are not bumped), which bounds what a missed bump can leave.
+  kudos and hit counts are not bumped), which bounds what a missed bump can leave;
+  a due page is rebuilt the same way, one request at a time.
 - **CSRF**: the page is rendered with a placeholder instead of the CSRF token, and
   each answer gets the visitor's own token in its place (and the cookie).
 
@@ -44,6 +45,8 @@ CSRF_PLACEHOLDER = "fanshelf-csrf-placeholder-5f0d9c1e"
 PREFIX = "page"
 # How long one request may rebuild an out-of-date page before another may try.
 REBUILD_LOCK_SECONDS = 15
+# The least time a page is kept after it is due, to be served while it is rebuilt.
+STALE_SECONDS = 300
 SESSION_MESSAGES_KEY = "_messages"
 
 # Scopes every page of a kind belongs to.
@@ -110,7 +113,12 @@ class CachedPage:
 
     @property
     def fresh(self) -> bool:
-        return self.entry is not None and self.entry["versions"] == self.versions
+        """Stored under the current versions and not older than its time allows."""
+        return (
+            self.entry is not None
+            and self.entry["versions"] == self.versions
+            and time.time() < self.entry["fresh_until"]
+        )
 
 
 def find(request, *, scopes: Iterable[str], seconds: int, vary: Iterable = ()) -> CachedPage | None:
@@ -184,9 +192,12 @@ def store(request, page: CachedPage | None, build: Callable[[], HttpResponse], m
             "body": body,
             "content_type": response["Content-Type"],
             "meta": meta or {},
+            "fresh_until": time.time() + page.seconds,
         }
         cache = _cache()
-        cache.set(page.key, entry, page.seconds)
+        # Kept past its time, so that when it is due one request rebuilds it while the
+        # others still get this copy, as after a change.
+        cache.set(page.key, entry, page.seconds + max(page.seconds, STALE_SECONDS))
         cache.delete(f"{page.key}:rebuilding")
         response["X-Fanshelf-Cache"] = "miss"
     if CSRF_PLACEHOLDER.encode() in body:
