@@ -117,7 +117,7 @@ class CachedPage:
         return (
             self.entry is not None
             and self.entry["versions"] == self.versions
-            and time.time() < self.entry["fresh_until"]
+            and time.time() < self.entry.get("fresh_until", 0)
         )
 
 
