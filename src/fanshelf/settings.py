@@ -4,11 +4,13 @@ Every knob is a ``FANSHELF_*`` variable with a safe default, so the same file se
 a laptop (one SQLite file under ``var/``) and a cluster (PostgreSQL, Redis).
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -217,10 +219,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
-MEDIA_URL = "media/"
-MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded and generated files (pseud icons, downloads) go through Django's default
+# storage: a folder, FANSHELF_MEDIA_ROOT (the data dir's media/ by default; with
+# several web machines, one they share), or any Django storage backend
+# (FANSHELF_MEDIA_STORAGE, a dotted path, with FANSHELF_MEDIA_STORAGE_OPTIONS as a
+# JSON object, e.g. an object store's backend from django-storages).
+MEDIA_URL = os.environ.get("FANSHELF_MEDIA_URL", "media/")
+MEDIA_ROOT = Path(os.environ.get("FANSHELF_MEDIA_ROOT") or DATA_DIR / "media")
+
+
+def media_storage() -> dict:
+    default = "django.core.files.storage.FileSystemStorage"
+    backend = os.environ.get("FANSHELF_MEDIA_STORAGE", default)
+    try:
+        options = json.loads(os.environ.get("FANSHELF_MEDIA_STORAGE_OPTIONS") or "{}")
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"FANSHELF_MEDIA_STORAGE_OPTIONS is not JSON: {error}") from None
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured("FANSHELF_MEDIA_STORAGE_OPTIONS must be a JSON object.")
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
