@@ -23,8 +23,8 @@ from fanshelf.works.models import Work
 REPLICAS = ["replica1", "replica2"]
 
 
-def serve(view, *, method="get", cookies=None):
-    request = getattr(RequestFactory(), method)("/somewhere/")
+def serve(view, *, method="get", cookies=None, **headers):
+    request = getattr(RequestFactory(), method)("/somewhere/", **headers)
     request.COOKIES.update(cookies or {})
     return PinAfterWriteMiddleware(view)(request)
 
@@ -240,3 +240,25 @@ def test_without_replica_urls_there_is_no_router(tmp_path):
     assert list(shown["databases"]) == ["default"]
     assert shown["routers"] == []
     assert shown["pin_middleware"] is False
+
+
+def test_an_api_client_is_pinned_by_its_token_after_a_write():
+    """API programs send no cookies back; their bearer token carries the pin."""
+    router = ReplicaRouter(replicas=REPLICAS)
+    token = {"HTTP_AUTHORIZATION": "Bearer fs_secret_one"}
+    serve(lambda request: HttpResponse("made", status=201), method="post", **token)
+
+    chosen, _response = reads_during_a_request(router, times=5, **token)
+    assert chosen == ["default"] * 5
+    # Another client's reads still go to the replicas.
+    other, _response = reads_during_a_request(
+        router, times=20, HTTP_AUTHORIZATION="Bearer fs_secret_two"
+    )
+    assert set(other) == set(REPLICAS)
+
+
+def test_a_token_that_only_read_is_not_pinned():
+    token = {"HTTP_AUTHORIZATION": "Bearer fs_reader"}
+    reads_during_a_request(ReplicaRouter(replicas=REPLICAS), **token)
+    chosen, _response = reads_during_a_request(ReplicaRouter(replicas=REPLICAS), times=20, **token)
+    assert set(chosen) == set(REPLICAS)

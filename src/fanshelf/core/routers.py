@@ -19,10 +19,12 @@ that has not seen it yet. Three things keep their reads on the primary ("pinned"
 Outside web requests (the worker, management commands) every read uses the primary.
 """
 
+import hashlib
 import random
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 
 PIN_COOKIE = "fanshelf_pin"
@@ -105,12 +107,21 @@ class ReplicaRouter:
         return db == DEFAULT_DB_ALIAS
 
 
+def _token_pin_key(request) -> str | None:
+    """The cache key pinning an API client by its bearer token (hashed), if it sends one."""
+    scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not credential.strip():
+        return None
+    return "pin:token:" + hashlib.sha256(credential.strip().encode()).hexdigest()[:32]
+
+
 class PinAfterWriteMiddleware:
     """Keeps a writer's reads on the primary, for this request and a few seconds after.
 
-    Reads the ``fanshelf_pin`` cookie to pin the request from its start, watches the
-    SQL sent to the primary for writes, and after a request that wrote, or an unsafe
-    method that succeeded, sets the cookie for ``FANSHELF_REPLICA_PIN_SECONDS``.
+    Reads the ``fanshelf_pin`` cookie (or, for an API client, a cache key made from
+    its bearer token) to pin the request from its start, watches the SQL sent to the
+    primary for writes, and after a request that wrote, or an unsafe method that
+    succeeded, sets both for ``FANSHELF_REPLICA_PIN_SECONDS``.
     Place it first, so the session and user loads and the session save run inside it.
     """
 
@@ -121,7 +132,9 @@ class PinAfterWriteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        state = RequestState(pinned=PIN_COOKIE in request.COOKIES)
+        client = _token_pin_key(request)
+        pinned = PIN_COOKIE in request.COOKIES or bool(client and cache.get(client))
+        state = RequestState(pinned=pinned)
         token = _request_state.set(state)
         try:
             with connections[DEFAULT_DB_ALIAS].execute_wrapper(note_writes):
@@ -129,6 +142,9 @@ class PinAfterWriteMiddleware:
         finally:
             _request_state.reset(token)
         succeeded_unsafe = request.method in UNSAFE_METHODS and response.status_code < 400
+        if (state.wrote or succeeded_unsafe) and client:
+            # API programs send no cookies back: their token carries the pin.
+            cache.set(client, 1, settings.FANSHELF_REPLICA_PIN_SECONDS)
         if state.wrote or succeeded_unsafe:
             response.set_cookie(
                 PIN_COOKIE,
