@@ -139,6 +139,11 @@ def database_config(url: str | None = None) -> dict:
         config = {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "fanshelf.sqlite3",
+            # Each web thread keeps its connection: opening one reads the whole schema
+            # and runs the PRAGMAs below, which cost a cached work page more than
+            # everything else it does (docs/performance.md).
+            "CONN_MAX_AGE": int(os.environ.get("FANSHELF_SQLITE_CONN_MAX_AGE", "600")),
+            "CONN_HEALTH_CHECKS": True,
         }
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers go on while a writer commits; IMMEDIATE avoids the
