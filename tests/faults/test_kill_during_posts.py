@@ -8,6 +8,7 @@ must be whole: positions 1..n without holes, counts equal to the sums of its
 chapters, and search rows for exactly its posted chapters, which the index finds.
 """
 
+import http.client
 import string
 import threading
 import time
@@ -76,10 +77,12 @@ class Poster:
             answer = self.server.request("POST", path, json_body=body, headers=self.headers)
         except ConnectionRefusedError:
             return False  # the server was already gone
-        except OSError:
+        except (OSError, http.client.HTTPException):
+            # Killed mid-request, or mid-answer (IncompleteRead): the reader never got
+            # the whole answer, so it is not acknowledged; it may or may not be saved.
             with self.lock:
                 self.cut += 1
-            return False  # killed mid-request: not acknowledged, may or may not be saved
+            return False
         if answer.status != 201:
             with self.lock:
                 self.failures.append((answer.status, answer.text[:500]))
