@@ -131,3 +131,12 @@ def test_settings_use_redis_only_when_a_url_is_given(tmp_path):
     assert backend(base) == "django.core.cache.backends.locmem.LocMemCache"
     with_redis = {**base, "FANSHELF_REDIS_URL": "redis://127.0.0.1:6379/0"}
     assert backend(with_redis) == "fanshelf.core.cache.ResilientRedisCache"
+
+
+def test_one_redis_client_serves_every_call_of_a_process(redis_server):
+    """Django builds a client per call; building one cost more than the round trip."""
+    with override_settings(CACHES=redis_caches(redis_server.url)):
+        backend = caches["default"]
+        backend.set("first", 1, 60)
+        assert backend._cache.get_client(write=True) is backend._cache.get_client(write=True)
+        assert backend.get("first") == 1

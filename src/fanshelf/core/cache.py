@@ -63,10 +63,26 @@ def _degrading(name: str):
     return call
 
 
+def _reused_client(self, key=None, *, write=False):
+    """One ``redis.Redis`` per connection pool, not one per cache call.
+
+    Django's client builds a new one for every call, and building one fills its table
+    of response callbacks (about 170 entries), which took longer than the round trip
+    itself: 3 of them were most of a cached work page's time. The object is
+    thread-safe (each command takes a connection from the pool).
+    """
+    pool = self._get_connection_pool(write)
+    clients = self.__dict__.setdefault("_clients_by_pool", {})
+    client = clients.get(id(pool))
+    if client is None:
+        client = clients[id(pool)] = self._client(connection_pool=pool)
+    return client
+
+
 ResilientRedisCacheClient = type(
     "ResilientRedisCacheClient",
     (RedisCacheClient,),
-    {name: _degrading(name) for name in AWAY_ANSWERS},
+    {"get_client": _reused_client, **{name: _degrading(name) for name in AWAY_ANSWERS}},
 )
 
 
