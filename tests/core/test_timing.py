@@ -42,3 +42,14 @@ def test_error_statuses_and_control_characters_in_paths_are_logged_on_one_line(c
     assert "\n" not in line
     assert LINE.match(line).group(2) == "/no-such-page\\x0afake/"
     assert LINE.match(line).group(3) == "404"
+
+
+@pytest.mark.django_db
+def test_an_api_call_with_a_token_logs_the_tokens_user(client, reader, caplog):
+    from fanshelf.accounts.services import issue_api_token
+
+    token = issue_api_token(user=reader)
+    with caplog.at_level(logging.INFO, logger="fanshelf.requests"):
+        client.get("/api/v1/works", HTTP_AUTHORIZATION=f"Bearer {token}")
+    (line,) = request_lines(caplog)
+    assert line.endswith(f" user={reader.pk}")

@@ -26,6 +26,10 @@ def user_id(request) -> str:
     A user nobody asked for is still a lazy object: the id is then read from the
     session, but only if the session was loaded anyway.
     """
+    # An API call's bearer-token user (django-ninja sets request.auth).
+    caller = getattr(request, "auth", None)
+    if getattr(caller, "is_authenticated", False):
+        return str(caller.pk)
     user = getattr(request, "user", None)
     if user is None:
         return "-"
