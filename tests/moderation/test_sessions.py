@@ -47,3 +47,18 @@ def test_ban_ends_an_existing_session(client, reader, moderator):
     response = client.get(reverse("account:page"))
     assert response.status_code == 302  # sent to log in
     assert "_auth_user_id" not in client.session
+
+
+def test_a_banned_users_api_token_is_refused_and_a_suspended_ones_still_reads(
+    client, reader, make_user, moderator
+):
+    from fanshelf.accounts.services import issue_api_token
+
+    token = issue_api_token(user=reader)
+    me = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert client.get("/api/v1/works", **me).status_code == 200
+    services.suspend(moderator=moderator, user=reader, days=2, message="Cool off")
+    assert client.get("/api/v1/works", **me).status_code == 200
+    services.ban(moderator=moderator, user=reader, message="Spam")
+    refused = client.get("/api/v1/works", **me)
+    assert refused.status_code == 401 and "detail" in refused.json()

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -169,13 +170,25 @@ def issue_api_token(*, user: User) -> str:
 
 
 def user_for_token(raw_key: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
+    """The active user a bearer token belongs to, or None (also for a banned user).
+
+    A suspended user's token still reads, as a suspended user's session does; the
+    posting services refuse them (``moderation.standing``).
+    """
+    from fanshelf.moderation.models import Sanction
+    from fanshelf.moderation.standing import active_sanction
+
+    in_force = Sanction.objects.filter(Sanction.in_force(), user=OuterRef("user_id"))
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=ApiToken.hash(raw_key), user__is_active=True)
+        .annotate(sanctioned=Exists(in_force))
         .first()
     )
     if token is None:
+        return None
+    token.user.sanctioned = token.sanctioned  # read once: the services ask again
+    if token.sanctioned and (sanction := active_sanction(token.user)) and sanction.is_ban:
         return None
     # Record use at most every few minutes, so reads through the API stay reads.
     now = timezone.now()
