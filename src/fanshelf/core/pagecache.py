@@ -27,7 +27,7 @@ import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -105,11 +105,14 @@ class CachedPage:
     """One guest page's place in the cache, found before the view renders anything."""
 
     key: str
-    scopes: tuple[str, ...]
     seconds: int
     versions: tuple = ()
     entry: dict | None = None
-    meta: dict = field(default_factory=dict)
+
+    @property
+    def meta(self) -> dict:
+        """What the view stored beside the page (e.g. whether the work is adult)."""
+        return self.entry["meta"] if self.entry is not None else {}
 
     @property
     def fresh(self) -> bool:
@@ -139,14 +142,25 @@ def find(request, *, scopes: Iterable[str], seconds: int, vary: Iterable = ()) -
         *map(str, vary),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    page = CachedPage(key=f"{PREFIX}:{digest}", scopes=scopes, seconds=seconds)
+    key = f"{PREFIX}:{digest}"
     version_keys = [_version_key(scope) for scope in scopes]
-    found = _cache().get_many([page.key, *version_keys])
-    page.versions = tuple(found.get(key, 0) for key in version_keys)
-    page.entry = found.get(page.key)
-    if page.entry is not None:
-        page.meta = page.entry["meta"]
-    return page
+    found = _cache().get_many([key, *version_keys])
+    return CachedPage(
+        key=key,
+        seconds=seconds,
+        versions=tuple(found.get(version_key, 0) for version_key in version_keys),
+        entry=found.get(key),
+    )
+
+
+def _for_visitor(request, response: HttpResponse, body: bytes) -> HttpResponse:
+    """``response`` with ``body``, the visitor's own CSRF token in the placeholder's place."""
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if placeholder in body:
+        body = body.replace(placeholder, get_token(request).encode())
+    response.content = body
+    patch_vary_headers(response, ("Cookie",))
+    return response
 
 
 def cached_response(request, page: CachedPage | None) -> HttpResponse | None:
@@ -155,17 +169,15 @@ def cached_response(request, page: CachedPage | None) -> HttpResponse | None:
         return None
     if not page.fresh and _cache().add(f"{page.key}:rebuilding", 1, REBUILD_LOCK_SECONDS):
         return None  # this request rebuilds it
-    response = HttpResponse(
-        page.entry["body"].replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()),
-        content_type=page.entry["content_type"],
-    )
+    response = HttpResponse(content_type=page.entry["content_type"])
     response["X-Fanshelf-Cache"] = "hit" if page.fresh else "stale"
-    patch_vary_headers(response, ("Cookie",))
-    return response
+    return _for_visitor(request, response, page.entry["body"])
 
 
 def store(request, page: CachedPage | None, build: Callable[[], HttpResponse], meta=None):
     """Render with ``build()`` and keep a plain 200 for the next guests.
+
+    Any answer goes out with the visitor's own CSRF token in the placeholder's place.
 
     While ``build`` runs, templates get the CSRF placeholder instead of a token
     (``csrf_placeholder``, a context processor). A page whose rendering asked for a
@@ -179,11 +191,12 @@ def store(request, page: CachedPage | None, build: Callable[[], HttpResponse], m
         response = build()
     finally:
         del request._fanshelf_csrf_placeholder
-    if response.status_code != 200 or response.streaming:
+    if response.streaming:
         return response
     body = response.content
     if (
-        not response.cookies
+        response.status_code == 200
+        and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not getattr(request, "_messages", None)
     ):
@@ -200,10 +213,7 @@ def store(request, page: CachedPage | None, build: Callable[[], HttpResponse], m
         cache.set(page.key, entry, page.seconds + max(page.seconds, STALE_SECONDS))
         cache.delete(f"{page.key}:rebuilding")
         response["X-Fanshelf-Cache"] = "miss"
-    if CSRF_PLACEHOLDER.encode() in body:
-        response.content = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    patch_vary_headers(response, ("Cookie",))
-    return response
+    return _for_visitor(request, response, body)
 
 
 def csrf_placeholder(request) -> dict:
