@@ -60,18 +60,19 @@ def _work_tags(sender, instance, action, reverse, pk_set, **kwargs):
     bump_after_commit(*(work_scope(pk) for pk in work_ids), LISTINGS)
 
 
+# Which receiver handles the saves and deletes of which models.
+RECEIVERS = {
+    _work_and_listings: ("works.Work", "works.Chapter", "works.Creatorship"),
+    _work_only: ("feedback.Kudos", "feedback.Comment", "bookmarks.Bookmark"),
+    _everything: ("tags.Tag", "accounts.Pseud", "accounts.User", "works.Series"),
+}
+
+
 def connect() -> None:
-    for label in ("works.Work", "works.Chapter", "works.Creatorship"):
-        model = apps.get_model(label)
-        post_save.connect(_work_and_listings, sender=model, dispatch_uid=f"pagecache:{label}")
-        post_delete.connect(_work_and_listings, sender=model, dispatch_uid=f"pagecache-d:{label}")
-    for label in ("feedback.Kudos", "feedback.Comment", "bookmarks.Bookmark"):
-        model = apps.get_model(label)
-        post_save.connect(_work_only, sender=model, dispatch_uid=f"pagecache:{label}")
-        post_delete.connect(_work_only, sender=model, dispatch_uid=f"pagecache-d:{label}")
-    for label in ("tags.Tag", "accounts.Pseud", "accounts.User", "works.Series"):
-        model = apps.get_model(label)
-        post_save.connect(_everything, sender=model, dispatch_uid=f"pagecache:{label}")
-        post_delete.connect(_everything, sender=model, dispatch_uid=f"pagecache-d:{label}")
+    for receiver, labels in RECEIVERS.items():
+        for label in labels:
+            model = apps.get_model(label)
+            post_save.connect(receiver, sender=model, dispatch_uid=f"pagecache:{label}")
+            post_delete.connect(receiver, sender=model, dispatch_uid=f"pagecache-d:{label}")
     tags = apps.get_model("works.Work").tags.through
     m2m_changed.connect(_work_tags, sender=tags, dispatch_uid="pagecache:work-tags")
