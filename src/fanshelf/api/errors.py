@@ -160,5 +160,5 @@ def install(api) -> None:
     api.add_exception_handler(RequestDataTooBig, on_too_big)
     # The database away (restarting, locked): 503 with Retry-After, not 500.
     for away in unavailable.DATABASE_AWAY:
-        api.add_exception_handler(away, unavailable.api_unavailable)
+        api.add_exception_handler(away, unavailable.unavailable_response)
     api.add_exception_handler(Exception, on_unexpected_error)

@@ -14,8 +14,8 @@ Three ways in, one answer (``unavailable_response``):
 - ``server_error`` (the site's ``handler500``): errors raised by a middleware, such as
   loading the session or saving it, which Django turns into a 500 before any
   outer middleware sees them;
-- ``fanshelf.api.errors``: the API catches its own exceptions and asks
-  ``api_unavailable`` for the answer.
+- ``fanshelf.api.errors``: the API catches its own exceptions and registers
+  ``unavailable_response`` as the handler for these.
 
 Nothing is retried here. A write that failed was rolled back with its transaction,
 so the page for a POST says plainly that nothing was saved. Reads are not retried
@@ -63,7 +63,7 @@ def _stylesheet() -> str | None:
         return None
 
 
-def _page(request, *, nothing_saved: bool) -> str:
+def _page(*, nothing_saved: bool) -> str:
     return render_to_string(
         "503.html",
         {
@@ -92,7 +92,7 @@ def unavailable_response(request, exc: BaseException) -> HttpResponse:
             detail += " " + _("Nothing was saved.")
         response = JsonResponse({"detail": detail % {"s": RETRY_AFTER_SECONDS}}, status=503)
     else:
-        response = HttpResponse(_page(request, nothing_saved=nothing_saved), status=503)
+        response = HttpResponse(_page(nothing_saved=nothing_saved), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     # Logged above: Django's own "Service Unavailable: …" line would say it twice.
@@ -121,8 +121,3 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
     if is_database_away(exc):
         return unavailable_response(request, exc)
     return defaults.server_error(request, template_name=template_name)
-
-
-def api_unavailable(request, exc: BaseException) -> HttpResponse:
-    """The API's handler for database errors (registered by ``fanshelf.api.errors``)."""
-    return unavailable_response(request, exc)
