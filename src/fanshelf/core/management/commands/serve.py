@@ -18,6 +18,19 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+# Options given to gunicorn as they are, with gunicorn's name for each.
+PASSED_TO_GUNICORN = {
+    "workers": "--workers",
+    "threads": "--threads",
+    "timeout": "--timeout",
+    "graceful_timeout": "--graceful-timeout",
+    "limit_request_line": "--limit-request-line",
+    "limit_request_fields": "--limit-request-fields",
+    "limit_request_field_size": "--limit-request-field_size",
+    "max_requests": "--max-requests",
+    "max_requests_jitter": "--max-requests-jitter",
+}
+
 
 class Command(BaseCommand):
     help = "Serve the archive with gunicorn (static files collected first)."
@@ -105,27 +118,11 @@ class Command(BaseCommand):
             "fanshelf.wsgi:application",
             "--bind",
             bind,
-            "--workers",
-            str(options["workers"]),
-            "--threads",
-            str(options["threads"]),
             "--forwarded-allow-ips",
             os.environ.get("FANSHELF_FORWARDED_ALLOW_IPS", "127.0.0.1"),
-            "--timeout",
-            str(options["timeout"]),
-            "--graceful-timeout",
-            str(options["graceful_timeout"]),
-            "--limit-request-line",
-            str(options["limit_request_line"]),
-            "--limit-request-fields",
-            str(options["limit_request_fields"]),
-            "--limit-request-field_size",
-            str(options["limit_request_field_size"]),
-            "--max-requests",
-            str(options["max_requests"]),
-            "--max-requests-jitter",
-            str(options["max_requests_jitter"]),
         ]
+        for option, flag in PASSED_TO_GUNICORN.items():
+            argv += [flag, str(options[option])]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fanshelf.settings")
         os.environ["FANSHELF_DATA_DIR"] = str(settings.DATA_DIR)
         os.execv(sys.executable, argv)  # noqa: S606 - fixed argv, no shell
