@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -178,11 +178,10 @@ def user_for_token(raw_key: str) -> User | None:
     from fanshelf.moderation.models import Sanction
     from fanshelf.moderation.standing import active_sanction
 
-    in_force = Sanction.objects.filter(Sanction.in_force(), user=OuterRef("user_id"))
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=ApiToken.hash(raw_key), user__is_active=True)
-        .annotate(sanctioned=Exists(in_force))
+        .annotate(sanctioned=Sanction.any_in_force(OuterRef("user_id")))
         .first()
     )
     if token is None:

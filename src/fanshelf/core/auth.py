@@ -8,18 +8,17 @@ query brings what every page then asks of that user: the reader's preferences
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef
 
 from fanshelf.moderation.models import Sanction
 
 
 class ArchiveBackend(ModelBackend):
     def get_user(self, user_id):
-        in_force = Sanction.objects.filter(Sanction.in_force(), user=OuterRef("pk"))
         user = (
             get_user_model()
             ._default_manager.select_related("reading_preference")
-            .annotate(sanctioned=Exists(in_force))
+            .annotate(sanctioned=Sanction.any_in_force(OuterRef("pk")))
             .filter(pk=user_id)
             .first()
         )

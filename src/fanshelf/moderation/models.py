@@ -176,6 +176,12 @@ class Sanction(models.Model):
         now = now or timezone.now()
         return Q(lifted_at__isnull=True) & (Q(until__isnull=True) | Q(until__gt=now))
 
+    @classmethod
+    def any_in_force(cls, user_id) -> models.Exists:
+        """Whether a sanction is in force on ``user_id`` (an ``OuterRef``), for ``annotate``:
+        loading a user with it saves ``moderation.standing`` a query later."""
+        return models.Exists(cls.objects.filter(cls.in_force(), user=user_id))
+
     @property
     def is_ban(self) -> bool:
         return self.kind == self.Kind.BAN
