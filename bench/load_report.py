@@ -6,9 +6,8 @@ runs all of it.
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from fanshelf.core.benchmarks.machine import cpu_model
+from fanshelf.core.benchmarks.machine import cpu_model, memory_total
 
 # Target keys in the order they run, with the letter of issue 9's list and a label.
 # In run order: the bare view first and the POSTs last, so the worker's jobs for the
@@ -196,17 +195,6 @@ def ratios(rows: list[Row]) -> list[str]:
                 f"/healthz {bare:,.0f} req/s = {rate / bare:.2f}"
             )
     return lines
-
-
-def memory_total() -> str:
-    """Total memory from /proc/meminfo, e.g. "23.4 GiB"."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 1024**2:.1f} GiB"
-    except OSError:
-        pass
-    return "unknown"
 
 
 def machine_line() -> str:

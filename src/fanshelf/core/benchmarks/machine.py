@@ -2,6 +2,7 @@
 
 import os
 import platform
+from pathlib import Path
 
 
 def cpu_model() -> str:
@@ -14,6 +15,17 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+def memory_total() -> str:
+    """Total memory from /proc/meminfo, e.g. "23.4 GiB"."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024**2:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
 
 
 def load_average() -> str:
