@@ -8,17 +8,13 @@ forms of at most 64 kB, a 4-second worker timeout, 10 log-ins per address.
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.deploy.rawhttp import wait_until_up
-
-ROOT = Path(__file__).resolve().parents[2]
-FANSHELF = Path(sys.executable).with_name("fanshelf")
+from tests.live_servers import FANSHELF, ROOT, SETTINGS_MODULE, free_port
 
 WORKER_TIMEOUT = 4
 MAX_FORM_BYTES = 64 * 1024
@@ -26,18 +22,12 @@ LOGIN_ADDRESS_LIMIT = 10
 REQUEST_LINE_LIMIT = 4094
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def server_environment(data_dir: Path) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("FANSHELF_")}
     env.update(
         {
             "FANSHELF_DATA_DIR": str(data_dir),
-            "DJANGO_SETTINGS_MODULE": "tests.deploy.server_settings",
+            "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
             "PYTHONPATH": str(ROOT),
             "FANSHELF_MAX_FORM_BYTES": str(MAX_FORM_BYTES),
             "FANSHELF_RATE_LIMIT_LOGIN_ADDRESS": f"{LOGIN_ADDRESS_LIMIT}/900",

@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -24,15 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[2]
-FANSHELF = Path(sys.executable).with_name("fanshelf")
+from tests.live_servers import FANSHELF, ROOT, SETTINGS_MODULE, free_port
+
 START_TIMEOUT = 60
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def server_env(data_dir: Path, database_url: str | None, **extra: str) -> dict:
@@ -48,7 +41,7 @@ def server_env(data_dir: Path, database_url: str | None, **extra: str) -> dict:
         FANSHELF_RATE_LIMITS="0",
         FANSHELF_LOG_LEVEL="WARNING",
         FANSHELF_REQUEST_LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="tests.faults.server_settings",
+        DJANGO_SETTINGS_MODULE=SETTINGS_MODULE,
         PYTHONPATH=str(ROOT),
     )
     if database_url:

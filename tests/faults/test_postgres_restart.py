@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.servers import ROOT, FreshDatabase, LiveServer, server_env, setup_archive
+from tests.faults.servers import FreshDatabase, LiveServer, server_env, setup_archive
+from tests.live_servers import ROOT
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 POSTGRES_SH = ROOT / "scripts" / "postgres.sh"

@@ -1,0 +1,21 @@
+"""What the tests that start a real `fanshelf serve` in a child process share.
+
+The child runs with ``DJANGO_SETTINGS_MODULE = SETTINGS_MODULE`` and ``PYTHONPATH =
+ROOT`` (``tests/server_settings.py``: production settings, static files found in the
+source tree, so no slow collectstatic run is needed).
+"""
+
+import socket
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FANSHELF = Path(sys.executable).with_name("fanshelf")
+SETTINGS_MODULE = "tests.server_settings"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
