@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django_tasks import default_task_backend
 from django_tasks.base import TaskResultStatus
 
@@ -119,6 +119,12 @@ def test_with_redis_away_a_queued_task_is_kept_and_queued_again_later(redis_queu
 
     kept = FailedTask.objects.get(task_path=probes.flaky.module_path)
     assert kept.attempts == 0 and kept.args == ["rq-away"] and kept.kwargs == {"failures": 0}
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 1 failed tasks were not queued again"):
+        call_command("tasks", "retry", str(kept.pk), stdout=io.StringIO(), stderr=errors)
+    assert errors.getvalue().startswith(f"Cannot queue failed task {kept.pk} again: ")
+    kept.refresh_from_db()
+    assert kept.retried_at is None
     subprocess.run(["bash", str(REDIS_SCRIPT), "start", folder], check=True, capture_output=True)
     call_command("tasks", "retry", str(kept.pk), stdout=io.StringIO())
     probes.run_worker_until_idle(pending)

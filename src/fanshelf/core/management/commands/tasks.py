@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from fanshelf.core.models import FailedTask
-from fanshelf.core.tasks import retry_failed
+from fanshelf.core.tasks import error_line, retry_failed
 
 
 class Command(BaseCommand):
@@ -39,16 +39,30 @@ class Command(BaseCommand):
             )
 
     def retry(self, ids):
+        """Queue each ID again; one line for each that cannot be, and a non-zero exit."""
+        refused = 0
         for pk in ids:
-            failed_task = FailedTask.objects.filter(pk=pk).first()
-            if failed_task is None:
-                raise CommandError(f"No failed task {pk}; see `fanshelf tasks failed --all`.")
-            if failed_task.retried_at:
-                raise CommandError(
-                    f"Failed task {pk} was already retried (as {failed_task.retry_result_id})."
-                )
             try:
-                result_id = retry_failed(failed_task=failed_task)
-            except (ImportError, ValueError) as error:
-                raise CommandError(f"Cannot queue failed task {pk} again: {error}") from error
-            self.stdout.write(f"Queued {failed_task.task_path} again as {result_id}.")
+                failed_task, result_id = self.retry_one(pk)
+            except CommandError as error:
+                self.stderr.write(str(error))
+                refused += 1
+            else:
+                self.stdout.write(f"Queued {failed_task.task_path} again as {result_id}.")
+        if refused:
+            raise CommandError(f"{refused} of {len(ids)} failed tasks were not queued again.")
+
+    def retry_one(self, pk):
+        failed_task = FailedTask.objects.filter(pk=pk).first()
+        if failed_task is None:
+            raise CommandError(f"No failed task {pk}; see `fanshelf tasks failed --all`.")
+        if failed_task.retried_at:
+            raise CommandError(
+                f"Failed task {pk} was already retried (as {failed_task.retry_result_id})."
+            )
+        try:
+            return failed_task, retry_failed(failed_task=failed_task)
+        except Exception as error:  # the queue away, the task's code gone: say which
+            raise CommandError(
+                f"Cannot queue failed task {pk} again: {error_line(error)}"
+            ) from error
