@@ -4,7 +4,8 @@ For each engine (SQLite, PostgreSQL or both) it builds an archive of N works wit
 `fanshelf bench corpus` in a data dir of its own (or re-uses one with --reuse), posts
 one work with a 5,000-word first chapter through works.services, starts
 `fanshelf serve --workers 2` with production settings and `fanshelf worker` beside
-it, then runs wrk (2 threads) for a fixed time per target and connection count:
+it (once per --threads: sync workers, then 4 threads each, by default), then runs
+wrk (2 threads) for a fixed time per target and connection count:
 the work page, the entire work, a filtered fandom listing, a search, kudos and
 comment POSTs as a guest, /healthz (the constant view, the named alternative) and a
 weighted mix. It prints req/s, p50/p99 latency, errors and the status mix per run,
@@ -122,13 +123,21 @@ def build_archive(env: dict, folder: Path, works: int) -> None:
     step("fanshelf migrate")
     run([FANSHELF, "migrate", "-v0"], env)
     if mark.exists() and mark.read_text().strip() == str(works):
-        step(f"Re-using the archive of {works:,} works in {folder}")
-        return
+        if works_in_archive(env) >= works:
+            step(f"Re-using the archive of {works:,} works in {folder}")
+            return
+        step("The archive's database lost its works (a new PostgreSQL cluster?): building again")
     step(f"fanshelf bench corpus --works {works}")
     started = time.monotonic()
     run([FANSHELF, "bench", "corpus", "--works", works], env)
     print(f"   built in {time.monotonic() - started:,.0f} s")
     mark.write_text(f"{works}\n")
+
+
+def works_in_archive(env: dict) -> int:
+    code = "from fanshelf.works.models import Work; print(Work.objects.count())"
+    output = run([FANSHELF, "shell", "-c", code], env, capture_output=True, text=True).stdout
+    return int(output.strip().splitlines()[-1])
 
 
 def prepare_targets(env: dict) -> dict:
@@ -160,11 +169,12 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 300) -> None:
     raise SystemExit(f"the server did not answer at {url}")
 
 
-def start_server(env: dict, folder: Path, port: int, stack: ExitStack) -> str:
+def start_server(env: dict, folder: Path, port: int, stack: ExitStack, threads: int) -> str:
     log = open(folder / "server.log", "ab")  # noqa: SIM115 - closed by the stack
     stack.callback(log.close)
-    step(f"fanshelf worker, and fanshelf serve --workers 2 on 127.0.0.1:{port} (log {log.name})")
-    for command in (["worker"], ["serve", "--workers", "2", "--port", str(port)]):
+    serve = ["serve", "--workers", "2", "--threads", str(threads), "--port", str(port)]
+    step(f"fanshelf worker, and fanshelf {' '.join(serve)} on 127.0.0.1 (log {log.name})")
+    for command in (["worker"], serve):
         process = subprocess.Popen([str(FANSHELF), *command], env=env, stdout=log, stderr=log)
         stack.callback(stop, process)
     base = f"http://127.0.0.1:{port}"
@@ -242,29 +252,35 @@ def bench_engine(engine: str, args, folder: Path, rows: list) -> None:
         env = engine_env(engine, folder, stack, keep=bool(args.reuse))
         build_archive(env, folder, args.works)
         targets = prepare_targets(env)
-        base = start_server(env, folder, free_port(), stack)
-        step("One request to each GET target")
-        preflight(base, targets)
-        step(
-            f"wrk -t2 for {args.seconds} s per run (FANSHELF_RATE_LIMITS=0: rate limits "
-            "are off, so POSTs are not answered 429)"
-        )
-        widths = None
-        for key in args.targets:
-            counts = [64] if key == "mix" else args.connections
-            plan = report.wrk_plan(base, key, targets)
-            for connections in counts:
-                row = report.Row(engine, key, connections, run_wrk(plan, args.seconds, connections))
-                rows.append(row)
-                widths = widths or report.column_widths([row])
-                widths = [
-                    max(a, b) for a, b in zip(widths, report.column_widths([row]), strict=True)
-                ]
-                print("   " + report.format_row(row, widths), flush=True)
-                if row.result.kinds:
-                    kinds = ", ".join(f"{k} {n:,}" for k, n in sorted(row.result.kinds.items()))
-                    print(f"      requests sent: {kinds}")
-                settle(base)
+        for threads in args.threads:
+            with ExitStack() as server:
+                base = start_server(env, folder, free_port(), server, threads)
+                label = f"{engine}, {report.server_kind(threads)}"
+                drive(label, base, targets, args, rows)
+
+
+def drive(label: str, base: str, targets: dict, args, rows: list) -> None:
+    """Every chosen target at every connection count against one running server."""
+    step("One request to each GET target")
+    preflight(base, targets)
+    step(
+        f"wrk -t2 for {args.seconds} s per run (FANSHELF_RATE_LIMITS=0: rate limits "
+        "are off, so POSTs are not answered 429)"
+    )
+    widths = None
+    for key in args.targets:
+        counts = [64] if key == "mix" else args.connections
+        plan = report.wrk_plan(base, key, targets)
+        for connections in counts:
+            row = report.Row(label, key, connections, run_wrk(plan, args.seconds, connections))
+            rows.append(row)
+            widths = widths or report.column_widths([row])
+            widths = [max(a, b) for a, b in zip(widths, report.column_widths([row]), strict=True)]
+            print("   " + report.format_row(row, widths), flush=True)
+            if row.result.kinds:
+                kinds = ", ".join(f"{k} {n:,}" for k, n in sorted(row.result.kinds.items()))
+                print(f"      requests sent: {kinds}")
+            settle(base)
 
 
 def main() -> None:
@@ -273,6 +289,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="wrk run per target (10)")
     parser.add_argument("--connections", default="16,64,256")
     parser.add_argument("--engine", choices=("sqlite", "postgres", "both"), default="sqlite")
+    parser.add_argument(
+        "--threads",
+        default="1,4",
+        help="threads per gunicorn worker, one server each: 1 is sync workers (default 1,4)",
+    )
     parser.add_argument(
         "--reuse", metavar="DIR", help="keep the archives in DIR/<engine> and use them again"
     )
@@ -285,7 +306,8 @@ def main() -> None:
     args = parser.parse_args()
     try:
         args.targets = report.parse_targets(args.targets)
-        args.connections = report.parse_connections(args.connections)
+        args.connections = report.parse_counts(args.connections, "--connections", "16,64,256")
+        args.threads = report.parse_counts(args.threads, "--threads", "1,4")
     except ValueError as error:
         parser.error(str(error))
     if not shutil.which("wrk"):

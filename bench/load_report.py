@@ -40,11 +40,20 @@ def parse_targets(text: str) -> list[str]:
     return [key for key in TARGETS if key in chosen]
 
 
-def parse_connections(text: str) -> list[int]:
-    counts = [int(part) for part in text.split(",") if part.strip()]
+def parse_counts(text: str, option: str, example: str) -> list[int]:
+    """Positive numbers from an option such as ``--connections 16,64,256``."""
+    try:
+        counts = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        counts = []
     if not counts or min(counts) < 1:
-        raise ValueError("--connections takes positive numbers, e.g. 16,64,256")
+        raise ValueError(f"{option} takes positive numbers, e.g. {example}")
     return counts
+
+
+def server_kind(threads: int) -> str:
+    """How ``fanshelf serve --threads N`` runs its workers, for the table."""
+    return "sync" if threads == 1 else f"{threads} threads"
 
 
 @dataclass

@@ -113,9 +113,11 @@ def test_targets_are_chosen_by_name_or_letter_in_run_order():
     assert report.parse_targets("a,g,entire,m") == ["healthz", "work", "entire", "mix"]
     with pytest.raises(ValueError, match="unknown target 'x'"):
         report.parse_targets("a,x")
-    assert report.parse_connections("16, 64,256") == [16, 64, 256]
-    with pytest.raises(ValueError):
-        report.parse_connections("0")
+    assert report.parse_counts("16, 64,256", "--connections", "16,64") == [16, 64, 256]
+    for bad in ("0", "", "four", "1,-4"):
+        with pytest.raises(ValueError, match="--threads takes positive numbers, e.g. 1,4"):
+            report.parse_counts(bad, "--threads", "1,4")
+    assert [report.server_kind(n) for n in (1, 4)] == ["sync", "4 threads"]
 
 
 @pytest.fixture
