@@ -10,7 +10,6 @@ it renders with ``store_work_page``.
 """
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 
 from fanshelf.core import pagecache
 from fanshelf.feedback.selectors import has_left_kudos
@@ -18,7 +17,7 @@ from fanshelf.feedback.views import guest_key_for
 from fanshelf.reading import hits
 from fanshelf.reading.interstitial import answered_notice, is_adult
 from fanshelf.works.models import Work
-from fanshelf.works.selectors import visible_works
+from fanshelf.works.selectors import guest_may_read
 
 
 def find_work_page(request, work_id: int) -> pagecache.CachedPage | None:
@@ -42,7 +41,7 @@ def cached_work_page(request, page: pagecache.CachedPage | None, work_id: int):
         return None
     if page.meta.get("adult") and not answered_notice(request):
         return None
-    if not visible_works(AnonymousUser()).filter(pk=work_id).exists():
+    if not guest_may_read(work_id):
         return None  # gone, restricted or hidden since: the full view answers 404
     response = pagecache.cached_response(request, page)
     if response is not None:
