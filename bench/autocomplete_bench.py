@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from fanshelf.core.benchmarks.servers import wait_for
+
 FANSHELF = Path(sys.executable).parent / "fanshelf"
 SEED = 2026
 
@@ -269,17 +271,6 @@ def http_samples(port: int, urls: list[str]) -> list[float]:
     return samples
 
 
-def wait_for(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            http_samples(port, ["/api/v1/"])
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not answer")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tags", type=int, default=100_000)
@@ -367,7 +358,7 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            wait_for(args.port)
+            wait_for(f"http://127.0.0.1:{args.port}/api/v1/")
             urls = [f"/api/v1/tags?{urlencode({'q': q})}" for q in everything[::2]]
             http_samples(args.port, urls[:50])
             print("\nover HTTP (fanshelf serve, 2 workers, one request at a time)\n")

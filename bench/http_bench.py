@@ -16,9 +16,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
+
+from fanshelf.core.benchmarks.servers import wait_for
 
 HERE = Path(__file__).resolve().parent
 FANSHELF = Path(sys.executable).parent / "fanshelf"
@@ -41,17 +42,6 @@ def run_wrk(url: str, seconds: int, connections: int) -> dict:
     ).stdout
     figures = dict(re.findall(r"^(\w+) (\d+)$", output, flags=re.MULTILINE))
     return {key: int(value) for key, value in figures.items()}
-
-
-def wait_for(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 - loopback only
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the server did not answer at {url}")
 
 
 def main() -> None:

@@ -21,7 +21,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import load_report as report  # noqa: E402 - bench/ is not a package
+
+from fanshelf.core.benchmarks.servers import free_port, wait_for  # noqa: E402
 
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
@@ -53,12 +54,6 @@ def step(text: str) -> None:
 
 def run(command: list, env: dict, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([str(part) for part in command], env=env, check=True, **kwargs)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_postgres(folder: Path, stack: ExitStack, keep: bool) -> str:
@@ -156,19 +151,6 @@ def prepare_targets(env: dict) -> dict:
     return targets
 
 
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 - loopback only
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"the server did not answer at {url}")
-
-
 def start_server(env: dict, folder: Path, port: int, stack: ExitStack, threads: int) -> str:
     log = open(folder / "server.log", "ab")  # noqa: SIM115 - closed by the stack
     stack.callback(log.close)
@@ -178,7 +160,7 @@ def start_server(env: dict, folder: Path, port: int, stack: ExitStack, threads: 
         process = subprocess.Popen([str(FANSHELF), *command], env=env, stdout=log, stderr=log)
         stack.callback(stop, process)
     base = f"http://127.0.0.1:{port}"
-    wait_for(base + "/healthz", process)
+    wait_for(base + "/healthz", process, timeout=300)
     return base
 
 

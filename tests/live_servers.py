@@ -5,17 +5,11 @@ ROOT`` (``tests/server_settings.py``: production settings, static files found in
 source tree, so no slow collectstatic run is needed).
 """
 
-import socket
 import sys
 from pathlib import Path
+
+from fanshelf.core.benchmarks.servers import free_port  # noqa: F401 - shared here
 
 ROOT = Path(__file__).resolve().parents[1]
 FANSHELF = Path(sys.executable).with_name("fanshelf")
 SETTINGS_MODULE = "tests.server_settings"
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
