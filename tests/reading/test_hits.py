@@ -2,7 +2,7 @@ import datetime
 import json
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -189,3 +189,22 @@ def test_creators_and_unposted_works_add_no_hits(client, make_work, author, no_f
     client.get(draft.get_absolute_url())
     assert hits.buffer.pending() == 0
     assert not Reading.objects.exists()
+
+
+def test_a_repeat_view_asks_the_cache_one_question(no_flush, monkeypatch):
+    """Whether the buffer is due comes from this process's memory, not a cache read."""
+    hits.count_hit(_guest(), 7)
+    asked = []
+    backend = caches["default"]
+    for name in ("get", "get_many", "add", "set"):
+        original = getattr(backend, name)
+        monkeypatch.setattr(
+            backend,
+            name,
+            lambda *args, _name=name, _call=original, **kw: (
+                asked.append(_name) or _call(*args, **kw)
+            ),
+        )
+    assert not hits.count_hit(_guest(), 7)
+    assert asked == ["add"]
+    assert hits.buffer.pending() == 1

@@ -75,13 +75,16 @@ class HitBuffer:
     The cache value is ``{"id": …, "since": …, "counts": {"work_id:day": hits}}``
     under a key unique to the process, so only this process writes it; a lock keeps
     its threads from overwriting each other. The process also remembers the buffer's
-    id and how many hits it should hold, to notice (and log) an evicted buffer.
+    id and how many hits it should hold, to notice (and log) an evicted buffer, and
+    its age and size, to know when it is due without asking the cache.
     """
 
     def __init__(self):
         self._lock = threading.Lock()
         self._id: str | None = None
         self._expected = 0
+        self._since = 0.0
+        self._entries = 0
 
     @property
     def key(self) -> str:
@@ -110,27 +113,28 @@ class HitBuffer:
             entry = f"{work_id}:{day}"
             value["counts"][entry] = value["counts"].get(entry, 0) + hits
             self._expected += hits
+            self._since, self._entries = value["since"], len(value["counts"])
             cache.set(self.key, value, timeout=BUFFER_TIMEOUT)
-            return self._is_due(value)
+            return self._is_due()
 
     def is_due(self) -> bool:
-        """Whether the buffer is old enough or big enough to hand over."""
-        if not self._expected:
-            return False
-        value = cache.get(self.key)
-        return value is not None and self._is_due(value)
+        """Whether the buffer is old enough or big enough to hand over.
 
-    @staticmethod
-    def _is_due(value: dict) -> bool:
-        too_old = time.time() - value["since"] >= settings.HITS_FLUSH_SECONDS
-        return too_old or len(value["counts"]) >= settings.HITS_FLUSH_ENTRIES
+        Every repeat view asks, so it answers from what this process remembers of its
+        own buffer, with no cache round trip.
+        """
+        return bool(self._expected) and self._is_due()
+
+    def _is_due(self) -> bool:
+        too_old = time.time() - self._since >= settings.HITS_FLUSH_SECONDS
+        return too_old or self._entries >= settings.HITS_FLUSH_ENTRIES
 
     def take(self) -> list[list]:
         """Empty the buffer; its counts as JSON-friendly ``[work_id, day, hits]`` rows."""
         with self._lock:
             value = self._load()
             cache.delete(self.key)
-            self._id, self._expected = None, 0
+            self._id, self._expected, self._entries = None, 0, 0
         rows = []
         for entry, hits in sorted(value["counts"].items()):
             work_id, day = entry.split(":")
