@@ -173,6 +173,8 @@ DATABASES = {"default": database_config()}
 for number, replica_url in enumerate(env_list("FANSHELF_DATABASE_REPLICA_URLS"), start=1):
     DATABASES[f"replica{number}"] = {**database_config(replica_url), "TEST": {"MIRROR": "default"}}
 FANSHELF_REPLICA_PIN_SECONDS = int(os.environ.get("FANSHELF_REPLICA_PIN_SECONDS", "10"))
+# A replica that failed a query gets no reads from that process for this long.
+FANSHELF_REPLICA_AWAY_SECONDS = int(os.environ.get("FANSHELF_REPLICA_AWAY_SECONDS", "30"))
 if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["fanshelf.core.routers.ReplicaRouter"]
     # First, so the session and user loads and the session save run inside it.

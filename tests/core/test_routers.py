@@ -4,12 +4,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
+from fanshelf.core import routers
 from fanshelf.core.routers import (
     PIN_COOKIE,
     PinAfterWriteMiddleware,
@@ -261,4 +263,21 @@ def test_a_token_that_only_read_is_not_pinned():
     token = {"HTTP_AUTHORIZATION": "Bearer fs_reader"}
     reads_during_a_request(ReplicaRouter(replicas=REPLICAS), **token)
     chosen, _response = reads_during_a_request(ReplicaRouter(replicas=REPLICAS), times=20, **token)
+    assert set(chosen) == set(REPLICAS)
+
+
+def test_a_replica_left_out_gets_no_reads_until_its_time_is_up(monkeypatch):
+    now = time.monotonic()
+    monkeypatch.setitem(routers._away_until, "replica1", now + 30)
+    replica_router = ReplicaRouter(replicas=REPLICAS)
+
+    chosen, _ = reads_during_a_request(replica_router, times=20)
+    assert set(chosen) == {"replica2"}
+
+    monkeypatch.setitem(routers._away_until, "replica2", now + 30)
+    chosen, _ = reads_during_a_request(replica_router)
+    assert chosen == ["default"]
+
+    monkeypatch.setattr(routers.time, "monotonic", lambda: now + 31)
+    chosen, _ = reads_during_a_request(replica_router, times=60)
     assert set(chosen) == set(REPLICAS)

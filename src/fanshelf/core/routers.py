@@ -17,16 +17,25 @@ that has not seen it yet. Three things keep their reads on the primary ("pinned"
   older rows).
 
 Outside web requests (the worker, management commands) every read uses the primary.
+
+A replica that fails (its server stopped, its machine gone) is left out: the request
+that met the error answers 503 like any database error (``fanshelf.core.unavailable``),
+and this process sends no reads there for ``FANSHELF_REPLICA_AWAY_SECONDS``; then it
+tries again. With every replica out, reads go to the primary.
 """
 
+import contextlib
 import hashlib
+import logging
 import random
+import time
 from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
+logger = logging.getLogger(__name__)
 PIN_COOKIE = "fanshelf_pin"
 REPLICA_PREFIX = "replica"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -54,6 +63,41 @@ _request_state: ContextVar[RequestState | None] = ContextVar("fanshelf_replica_s
 def replica_aliases() -> list[str]:
     """The configured replica aliases, in order (``replica1``, ``replica2``…)."""
     return [alias for alias in settings.DATABASES if alias.startswith(REPLICA_PREFIX)]
+
+
+# This process's replicas that failed, with when each may be tried again (monotonic).
+_away_until: dict[str, float] = {}
+
+
+def replicas_in_service(replicas: list[str]) -> list[str]:
+    """Those of ``replicas`` not left out after failing."""
+    if not _away_until:
+        return replicas
+    now = time.monotonic()
+    return [alias for alias in replicas if _away_until.get(alias, 0.0) <= now]
+
+
+def leave_out_failed_replicas() -> list[str]:
+    """Leave out each replica whose connection met an error in this request.
+
+    Django marks a connection that raised a database error (``errors_occurred``). Its
+    connection is closed here, so the next try starts afresh, and the mark cleared.
+    """
+    failed = []
+    for alias in replica_aliases():
+        connection = connections[alias]
+        if not connection.errors_occurred:
+            continue
+        with contextlib.suppress(DatabaseError):
+            connection.close()
+        connection.errors_occurred = False
+        _away_until[alias] = time.monotonic() + settings.FANSHELF_REPLICA_AWAY_SECONDS
+        failed.append(alias)
+        logger.warning(
+            "Database %s failed; its reads go elsewhere for %s s",
+            alias, settings.FANSHELF_REPLICA_AWAY_SECONDS,
+        )  # fmt: skip
+    return failed
 
 
 def is_pinned() -> bool:
@@ -92,7 +136,8 @@ class ReplicaRouter:
             or connections[DEFAULT_DB_ALIAS].in_atomic_block
         ):
             return DEFAULT_DB_ALIAS
-        return random.choice(self.replicas)
+        replicas = replicas_in_service(self.replicas)
+        return random.choice(replicas) if replicas else DEFAULT_DB_ALIAS
 
     def db_for_write(self, model, **hints) -> str:
         return DEFAULT_DB_ALIAS
@@ -141,6 +186,7 @@ class PinAfterWriteMiddleware:
                 response = self.get_response(request)
         finally:
             _request_state.reset(token)
+            leave_out_failed_replicas()
         succeeded_unsafe = request.method in UNSAFE_METHODS and response.status_code < 400
         if (state.wrote or succeeded_unsafe) and client:
             # API programs send no cookies back: their token carries the pin.
