@@ -3,7 +3,7 @@
 # tear it all down:
 #
 #   nginx on 127.0.0.1:8088 (deploy/nginx/*.conf, paths moved to a temporary folder)
-#     → 2 × `fanshelf serve` (2 workers each) on free loopback ports
+#     → 2 × `fanshelf serve` (2 sync workers each, as deploy/ runs them) on free loopback ports
 #       → PostgreSQL 15 primary + a streaming replica (deploy/postgres-replica.sh)
 #       + Redis (scripts/redis.sh) + one `fanshelf worker`
 #
@@ -115,9 +115,9 @@ web_ports=()
 for number in 1 2; do
     web_port=$(free_port)
     web_ports+=("$web_port")
-    "$FANSHELF" serve --port "$web_port" --workers 2 --no-collectstatic >"$WORK/web$number.log" 2>&1 &
+    "$FANSHELF" serve --port "$web_port" --workers 2 --threads 1 --no-collectstatic >"$WORK/web$number.log" 2>&1 &
     pids+=($!)
-    echo "web$number: fanshelf serve --port $web_port --workers 2 (pid $!)"
+    echo "web$number: fanshelf serve --port $web_port --workers 2 --threads 1 (pid $!)"
 done
 "$FANSHELF" worker >"$WORK/worker.log" 2>&1 &
 pids+=($!)

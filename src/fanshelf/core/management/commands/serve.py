@@ -1,11 +1,13 @@
 """``fanshelf serve``: gunicorn with Fanshelf's request limits (docs/deploy.md).
 
-Each worker process runs ``--threads`` threads (gunicorn's gthread worker, 4 by
-default): connections are kept alive between requests and one reader's slow database
-query does not hold up the process. ``--threads 1`` gives gunicorn's sync workers.
-Either way a worker's threads read each request themselves, so slow clients can tie
-them up (sync workers until ``--timeout`` has the arbiter kill and replace them): put
-a buffering proxy (nginx) in front on the internet. The limits below bound one
+Workers are gunicorn's sync workers by default, one request at a time each: every
+free worker takes the next request from the shared socket, so no request waits behind
+a busy worker, which on the load benchmark gave the best rates and p99s on both
+engines (docs/performance.md). ``--threads N`` gives gthread workers instead, N
+threads each, with connections kept alive between requests. Either way a worker reads
+each request itself, so slow clients can tie it up (a sync worker until ``--timeout``
+has the arbiter kill and replace it, a gthread worker one thread per client): put a
+buffering proxy (nginx) in front on the internet. The limits below bound one
 request's size and time; ``--max-requests`` recycles each worker after that many
 requests (with jitter, so the workers do not all restart at once), bounding slow
 memory growth.
@@ -46,8 +48,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=4,
-            help="Threads per worker process (default 4; 1 for gunicorn's sync workers).",
+            default=1,
+            help="Threads per worker process (default 1: gunicorn's sync workers).",
         )
         parser.add_argument(
             "--timeout",
