@@ -34,7 +34,7 @@ def _test_settings(request, tmp_path):
     # Guest pages go to files when there is no Redis: a folder of this test's own,
     # so runs side by side never share them.
     pages = settings.CACHES["pages"]
-    if pages["BACKEND"].endswith("FileBasedCache"):
+    if pages["BACKEND"] == "fanshelf.core.filecache.FilePageCache":
         settings.CACHES = {
             **settings.CACHES,
             "pages": {

@@ -353,7 +353,8 @@ if REDIS_URL:
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
 else:
     CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # Django's file cache, counting its files at most every 30 s (core/filecache.py).
+        "BACKEND": "fanshelf.core.filecache.FilePageCache",
         "LOCATION": str(DATA_DIR / "cache" / "pages"),
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FANSHELF_PAGE_CACHE_ENTRIES", "10000"))},
     }
