@@ -25,6 +25,7 @@ def test_it_agrees_with_visible_works_for_every_state_and_restriction(make_work)
     for work in works:
         assert guest_may_read(work.pk) is (work.pk in readable)
     assert guest_may_read(max(readable) + 1000) is False
+    assert guest_may_read(10**30) is False  # a path's <int:…> may be any size
 
 
 def test_it_asks_one_query_and_compiles_it_once(make_work):

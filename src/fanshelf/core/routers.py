@@ -36,6 +36,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 logger = logging.getLogger(__name__)
+
 PIN_COOKIE = "fanshelf_pin"
 REPLICA_PREFIX = "replica"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -60,6 +60,8 @@ def guest_may_read(work_id: int) -> bool:
     ``visible_works`` rather than building the same query each time (0.2 ms less a
     page); the rule itself lives only in ``visible_works``.
     """
+    if not -(2**63) <= work_id < 2**63:
+        return False  # no such pk; the ORM says so too, the database driver would raise
     alias = router.db_for_read(Work)
     compiled = _guest_readable_sql(alias)
     if compiled is None:
